@@ -1,0 +1,27 @@
+# Two commands do everything on a fresh machine: `make serve` and `make test`.
+PY := .venv/bin/python
+PORT ?= 8000
+
+.PHONY: setup site serve test bench check clean
+
+setup:
+	@bash scripts/setup.sh
+
+check: setup
+	$(PY) scripts/check_sources.py
+
+site: setup
+	$(PY) scripts/build.py
+
+serve: site
+	$(PY) scripts/serve.py --port $(PORT)
+
+test: site
+	$(PY) -m pytest -q
+
+bench: site
+	$(PY) scripts/bench_build.py
+	$(PY) scripts/bench_calculator.py
+
+clean:
+	rm -rf site build docs/fr docs/nl .pytest_cache

@@ -1,0 +1,92 @@
+// Calculator engine: a module Web Worker running the calculator in Pyodide.
+//
+// Must be started as a module worker: new Worker(url, { type: "module" })
+// (Pyodide 314 refuses classic workers). Everything it loads comes from the
+// site itself: the runtime from indexURL, the calculator wheel as registered
+// (with its sha256) in the site-local lock file at lockFileURL.
+//
+// Protocol (messages to the worker, and what it posts back):
+//   {type: "init", indexURL, lockFileURL}  absolute URLs, computed by the page
+//     -> {type: "ready", ms, boot_ms}       ms: init to calculator importable;
+//                                          boot_ms: loadPyodide() alone
+//     -> {type: "failed", reason}           loading failed; nothing will work
+//   {type: "answer", id, request}          request: any JSON value
+//     -> {type: "answer", id, answer}       answer: the parsed JSON returned by
+//                                          calculator.answer_json()
+//     -> {type: "answer", id, error}        only if the engine failed to load
+//                                          or answer_json itself broke
+// Requests sent before "ready" wait for it.
+
+const PACKAGE = "calculator";
+
+let engine = null; // Promise<(text: string) => string>
+
+function absolute(url, what) {
+  if (typeof url !== "string" || !/^[a-z][a-z0-9+.-]*:/i.test(url)) {
+    throw new Error(`${what} must be an absolute URL, got ${JSON.stringify(url)}`);
+  }
+  return url;
+}
+
+async function load({ indexURL, lockFileURL }) {
+  const t0 = performance.now();
+  indexURL = absolute(indexURL, "indexURL");
+  if (!indexURL.endsWith("/")) indexURL += "/";
+  lockFileURL = absolute(lockFileURL, "lockFileURL");
+  const { loadPyodide } = await import(indexURL + "pyodide.mjs");
+  const pyodide = await loadPyodide({
+    indexURL,
+    lockFileURL,
+    stdout: (msg) => console.log("[pyodide]", msg),
+    stderr: (msg) => console.warn("[pyodide]", msg),
+  });
+  const t1 = performance.now();
+  await pyodide.loadPackage(PACKAGE, {
+    messageCallback: () => {},
+    errorCallback: (msg) => console.warn("[pyodide]", msg),
+    checkIntegrity: true,
+  });
+  const calculator = pyodide.pyimport(PACKAGE);
+  const answerJson = calculator.answer_json;
+  if (typeof answerJson !== "function") {
+    throw new Error(`${PACKAGE}.answer_json is missing`);
+  }
+  const t2 = performance.now();
+  self.postMessage({ type: "ready", ms: t2 - t0, boot_ms: t1 - t0 });
+  return answerJson;
+}
+
+function reasonOf(e) {
+  return e && e.message ? e.message : String(e);
+}
+
+async function answer(id, request) {
+  let answerJson;
+  try {
+    answerJson = await engine;
+  } catch (e) {
+    self.postMessage({ type: "answer", id, error: `engine failed to load: ${reasonOf(e)}` });
+    return;
+  }
+  try {
+    const text = answerJson(JSON.stringify(request === undefined ? null : request));
+    self.postMessage({ type: "answer", id, answer: JSON.parse(text) });
+  } catch (e) {
+    self.postMessage({ type: "answer", id, error: reasonOf(e) });
+  }
+}
+
+self.onmessage = (event) => {
+  const msg = event.data || {};
+  if (msg.type === "init") {
+    if (engine) return; // one engine per worker; a second init is ignored
+    engine = load(msg);
+    engine.catch((e) => self.postMessage({ type: "failed", reason: reasonOf(e) }));
+  } else if (msg.type === "answer") {
+    if (!engine) {
+      self.postMessage({ type: "answer", id: msg.id, error: "engine not initialised (send init first)" });
+      return;
+    }
+    answer(msg.id, msg.request);
+  }
+};

@@ -1,0 +1,79 @@
+// Page-side client of the calculator engine (engine-worker.mjs).
+//
+//   import { startEngine } from "<base>/assets/calculator/engine.mjs";
+//   const engine = startEngine("<base>/");   // the site root; call it early
+//   await engine.ready;                       // {ms, boot_ms}; rejects on failure
+//   const answer = await engine.ask(request); // the calculator's answer object
+//
+// baseUrl is the site root (absolute, or relative to the page, e.g. MkDocs'
+// base_url); without it the root is found from this module's own URL
+// (<root>/assets/calculator/engine.mjs). The runtime is served from
+// <root>/assets/pyodide/, and the worker gets absolute URLs: Pyodide resolves
+// a relative lockFileURL against the worker, not the page.
+
+export function startEngine(baseUrl) {
+  const root = baseUrl == null
+    ? new URL("../../", import.meta.url)
+    : new URL(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/", document.baseURI);
+  const indexURL = new URL("assets/pyodide/", root).href;
+  const lockFileURL = new URL("pyodide-lock.json", indexURL).href;
+  const workerURL = new URL("assets/calculator/engine-worker.mjs", root);
+
+  const pending = new Map();
+  let nextId = 1;
+  let failure = null;
+  let settleReady;
+  const ready = new Promise((resolve, reject) => {
+    settleReady = { resolve, reject };
+  });
+  ready.catch(() => {}); // a page that never awaits ready sees the failure in ask()
+
+  function fail(reason) {
+    if (failure) return;
+    failure = new Error(`calculator engine failed: ${reason}`);
+    settleReady.reject(failure);
+    for (const { reject } of pending.values()) reject(failure);
+    pending.clear();
+  }
+
+  let worker;
+  try {
+    worker = new Worker(workerURL, { type: "module" });
+  } catch (e) {
+    fail(e && e.message ? e.message : String(e));
+    return { ready, ask: () => Promise.reject(failure), worker: null };
+  }
+
+  worker.onmessage = (event) => {
+    const msg = event.data || {};
+    if (msg.type === "ready") {
+      settleReady.resolve({ ms: msg.ms, boot_ms: msg.boot_ms });
+    } else if (msg.type === "failed") {
+      fail(msg.reason);
+    } else if (msg.type === "answer") {
+      const waiter = pending.get(msg.id);
+      if (!waiter) return;
+      pending.delete(msg.id);
+      if ("error" in msg) waiter.reject(new Error(msg.error));
+      else waiter.resolve(msg.answer);
+    }
+  };
+  // The worker script itself failed (404, wrong MIME type, no module workers).
+  worker.onerror = (event) => {
+    event.preventDefault();
+    fail(event.message || `cannot start ${workerURL.href}`);
+  };
+
+  worker.postMessage({ type: "init", indexURL, lockFileURL });
+
+  function ask(request) {
+    if (failure) return Promise.reject(failure);
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ type: "answer", id, request });
+    });
+  }
+
+  return { ready, ask, worker };
+}
