@@ -197,13 +197,13 @@ def mkdocs_build(lang: str, docs_dir: Path, out: Path) -> subprocess.Popen:
     # The config names docs/<lang>; we point MkDocs at the freshly rendered
     # folder through a copy of the config that differs only in docs_dir.
     return subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(CONFIGS[lang]), "-d", str(out)],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(CONFIGS[lang]), "-d", str(out)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"},
     )
 
 
-def build_site() -> Path:
+def build_site(docs) -> Path:
     """Run both MkDocs builds (in parallel) into build/site.new; return it."""
     new = BUILD / "site.new"
     nl_tmp = BUILD / "site.nl.new"
@@ -215,14 +215,18 @@ def build_site() -> Path:
         output, _ = proc.communicate()
         if proc.returncode != 0:
             failed.append(f"MkDocs ({lang}) failed:\n{output}")
-        elif output.strip():
-            print(output, end="")
+        else:
+            # MkDocs' --quiet would also silence the warnings that --strict counts:
+            # run it verbose and show only what is not routine.
+            shown = [l for l in output.splitlines() if l.strip() and not l.startswith("INFO")]
+            if shown:
+                print("\n".join(shown))
     if failed:
         raise BuildError("\n".join(failed))
     nl_tmp.rename(new / "nl")
     from postbuild import postbuild
 
-    postbuild(new)
+    postbuild(new, docs)
     return new
 
 
@@ -264,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"rendered docs/ in {t1 - t0:.2f} s")
         return 0
     try:
-        new = build_site()
+        new = build_site(docs)
     except BuildError as exc:
         # put the previous pages back: the published state stays consistent
         for lang in LANGUAGES:

@@ -28,29 +28,39 @@ EXTRA_RANGES = {"circular-8761": [("001_234e7826f2c864d6.txt", 481, 899)]}
 
 
 class _Text(HTMLParser):
-    """Collects the text of <article>, skipping scripts and styles."""
+    """Collects the text of <article>, skipping scripts and styles; the
+    footnotes (div.footnote, placed at the end by Markdown) apart."""
 
     def __init__(self):
         super().__init__()
         self.depth = 0
         self.skip = 0
+        self.stack: list[bool] = []  # per open div: is it the footnotes?
+        self.in_notes = 0
         self.parts: list[str] = []
+        self.notes: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         if tag == "article":
             self.depth += 1
         if tag in ("script", "style"):
             self.skip += 1
+        if tag == "div":
+            is_notes = "footnote" in (dict(attrs).get("class") or "").split()
+            self.stack.append(is_notes)
+            self.in_notes += is_notes
 
     def handle_endtag(self, tag):
         if tag == "article":
             self.depth -= 1
         if tag in ("script", "style"):
             self.skip -= 1
+        if tag == "div" and self.stack:
+            self.in_notes -= self.stack.pop()
 
     def handle_data(self, data):
         if self.depth and not self.skip:
-            self.parts.append(data)
+            (self.notes if self.in_notes else self.parts).append(data)
 
 
 def words(text: str) -> list[str]:
@@ -58,56 +68,73 @@ def words(text: str) -> list[str]:
     return WORD_RE.findall(text)
 
 
-def page_words(html: str) -> list[str]:
+def page_words(html: str) -> tuple[list[str], list[str]]:
+    """(words of the text, words of its footnotes)."""
     p = _Text()
     p.feed(html)
-    return words(" ".join(p.parts))
+    return words(" ".join(p.parts)), words(" ".join(p.notes))
+
+
+def _match(seed: list[str], page: list[str]) -> tuple[int, list[list[str]]]:
+    """Words of `seed` found in order in `page`, and the runs not found."""
+    sm = difflib.SequenceMatcher(None, seed, page, autojunk=False)
+    got = sum(b.size for b in sm.get_matching_blocks())
+    runs = [seed[i1:i2] for tag, i1, i2, _, _ in sm.get_opcodes() if tag in ("replace", "delete")]
+    return got, runs
 
 
 def share(doc_id: str, site: Path) -> tuple[int, int, list[str]]:
-    """(matched, total, missing words) for one document's original page."""
+    """(matched, total, missing words) for one document's original page.
+
+    The text is matched in order; what it misses is then looked for, in order,
+    in the footnotes, which Markdown moves to the end of the page."""
     docs = load_checked()
     langs = docs[doc_id]
     src = next(s for s in langs.values() if s.is_original)
     prefix = "" if src.lang == "fr" else "nl/"
     html = (site / prefix / doc_id / "index.html").read_text(encoding="utf-8")
-    pw = page_words(html)
-    known = set(pw)
+    body, notes = page_words(html)
+    known = set(body) | set(notes)
     ranges = [(src.meta["seed"], *src.meta["seed_lines"])] + EXTRA_RANGES.get(doc_id, [])
     matched = total = 0
     missing: list[str] = []
     for seed, first, last in ranges:
         sw = _seed_tokens(SEEDS / seed, first, last, known)
-        sm = difflib.SequenceMatcher(None, sw, pw, autojunk=False)
-        got = sum(b.size for b in sm.get_matching_blocks())
-        matched += got
+        got, runs = _match(sw, body)
+        rest = [w for run in runs for w in run]
+        got_notes, runs = _match(rest, notes)
+        matched += got + got_notes
         total += len(sw)
-        for tag, i1, i2, _, _ in sm.get_opcodes():
-            if tag in ("replace", "delete"):
-                missing += sw[i1:i2]
+        missing += [w for run in runs for w in run]
     return matched, total, missing
 
 
 def _seed_tokens(path: Path, first: int, last: int, known: set[str]) -> list[str]:
-    """Seed words; a word hyphenated at a line end is joined when the page
-    has the joined form, else kept as its two parts (a real hyphen)."""
+    """Seed words, with the extraction's artefacts undone:
+    - a page number alone on its line, and a bullet glyph, are dropped;
+    - a line holding only a URL already seen is the PDF's link annotation;
+    - a word hyphenated at a line end is joined when the page has the joined
+      form, else kept as its two parts (a real hyphen);
+    - a footnote number glued to a word ("leerlingenbegeleiding1") is split."""
     lines = path.read_text(encoding="utf-8").splitlines()[first - 1:last]
     tokens: list[str] = []
+    seen_urls: set[str] = set()
     carry = ""
     for raw in lines:
         line = raw.strip()
-        if not line:
+        if not line or re.fullmatch(r"\d{1,3}", line):
             continue
-        if re.fullmatch(r"\d{1,3}", line):  # page number
+        if re.fullmatch(r"https?://\S+", line) and any(line in u or u in line for u in seen_urls):
             continue
-        line = re.sub(r"^[o•]\s+", "", line)  # bullet glyph
-        ws = words(line)
+        seen_urls.update(re.findall(r"https?://\S+", line))
+        line = re.sub(r"^[o•]\s+", "", line)
+        ws = []
+        for w in words(line):
+            m = re.fullmatch(r"(\D+?)(\d{1,2})", w)
+            ws += [m.group(1), m.group(2)] if m and w not in known and m.group(1) in known else [w]
         if carry and ws:
             joined = carry + ws[0]
-            if joined in known:
-                ws = [joined] + ws[1:]
-            else:
-                ws = [carry] + ws
+            ws = [joined] + ws[1:] if joined in known else [carry] + ws
             carry = ""
         elif carry:
             tokens.append(carry)

@@ -92,10 +92,10 @@ class PageWatch:
 def new_page(browser, base_url):
     contexts = []
 
-    def make(width: int = 1280, height: int = 900, **kw) -> PageWatch:
+    def make(width: int = 1280, height: int = 900, origin: str | None = None, **kw) -> PageWatch:
         ctx = browser.new_context(viewport={"width": width, "height": height}, **kw)
         contexts.append(ctx)
-        return PageWatch(ctx.new_page(), base_url)
+        return PageWatch(ctx.new_page(), origin or base_url)
 
     yield make
     for ctx in contexts:

@@ -34,12 +34,15 @@ async function load({ indexURL, lockFileURL }) {
   if (!indexURL.endsWith("/")) indexURL += "/";
   lockFileURL = absolute(lockFileURL, "lockFileURL");
   const { loadPyodide } = await import(indexURL + "pyodide.mjs");
-  const pyodide = await loadPyodide({
-    indexURL,
-    lockFileURL,
-    stdout: (msg) => console.log("[pyodide]", msg),
-    stderr: (msg) => console.warn("[pyodide]", msg),
-  });
+  const pyodide = await Promise.race([
+    loadPyodide({
+      indexURL,
+      lockFileURL,
+      stdout: (msg) => console.log("[pyodide]", msg),
+      stderr: (msg) => console.warn("[pyodide]", msg),
+    }),
+    wasmMimeProblem(indexURL + "pyodide.asm.wasm"),
+  ]);
   const t1 = performance.now();
   await pyodide.loadPackage(PACKAGE, {
     messageCallback: () => {},
@@ -54,6 +57,21 @@ async function load({ indexURL, lockFileURL }) {
   const t2 = performance.now();
   self.postMessage({ type: "ready", ms: t2 - t0, boot_ms: t1 - t0 });
   return answerJson;
+}
+
+// loadPyodide() never settles when the wasm is not served as application/wasm
+// (it only logs "wasm instantiation failed!"): check the header and reject.
+// Resolves never otherwise, so it only ever ends the race with an error.
+function wasmMimeProblem(url) {
+  return new Promise((_, reject) => {
+    fetch(url, { method: "HEAD" }).then((response) => {
+      const type = (response.headers.get("content-type") || "").split(";")[0].trim();
+      if (!response.ok) reject(new Error(`${url}: HTTP ${response.status}`));
+      else if (type && type !== "application/wasm") {
+        reject(new Error(`${url} is served as ${type}, not application/wasm`));
+      }
+    }, () => {}); // a failed HEAD proves nothing; loadPyodide will tell
+  });
 }
 
 function reasonOf(e) {

@@ -2,6 +2,8 @@
 //
 //   import { startEngine } from "<base>/assets/calculator/engine.mjs";
 //   const engine = startEngine("<base>/");   // the site root; call it early
+//   (an optional second argument {timeoutMs} bounds the wait for ready,
+//   default 120 s; 0 waits forever)
 //   await engine.ready;                       // {ms, boot_ms}; rejects on failure
 //   const answer = await engine.ask(request); // the calculator's answer object
 //
@@ -11,7 +13,7 @@
 // <root>/assets/pyodide/, and the worker gets absolute URLs: Pyodide resolves
 // a relative lockFileURL against the worker, not the page.
 
-export function startEngine(baseUrl) {
+export function startEngine(baseUrl, { timeoutMs = 120000 } = {}) {
   const root = baseUrl == null
     ? new URL("../../", import.meta.url)
     : new URL(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/", document.baseURI);
@@ -65,6 +67,12 @@ export function startEngine(baseUrl) {
   };
 
   worker.postMessage({ type: "init", indexURL, lockFileURL });
+
+  // Last resort for a load that hangs (about 13 MB to fetch on a slow line).
+  if (timeoutMs > 0) {
+    const timer = setTimeout(() => fail(`not ready after ${timeoutMs / 1000} s`), timeoutMs);
+    ready.then(() => clearTimeout(timer), () => clearTimeout(timer));
+  }
 
   function ask(request) {
     if (failure) return Promise.reject(failure);

@@ -1,0 +1,82 @@
+"""The build: one command, strict, all-or-nothing."""
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PROJECT_PARTS = ["sources", "scripts", "templates", "data", "i18n", "content", "calculator", "docs/overrides",
+                 "mkdocs.yml", "mkdocs.nl.yml", "pyproject.toml"]
+
+
+def tree_digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(folder.rglob("*")):
+        if p.is_file():
+            h.update(str(p.relative_to(folder)).encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+@pytest.fixture
+def project_copy(tmp_path, site):
+    """A copy of the project with its built site, to break things safely."""
+    for part in PROJECT_PARTS:
+        src = ROOT / part
+        dst = tmp_path / part
+        if src.is_dir():
+            shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__"))
+        elif src.exists():
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst)
+    shutil.copytree(site, tmp_path / "site", ignore=shutil.ignore_patterns("pyodide"))
+    return tmp_path
+
+
+def run_build(project: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(project / "scripts" / "build.py")], cwd=project,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize(
+    "doc, old, new, expected",
+    [
+        ("amendment-5/fr.md", "{#art3}", "{#art2}", "duplicate paragraph id 'art2'"),
+        ("circular-8761/nl.md", "{#cost-3} ", "", "this block has no id"),
+        ("inami-letter-2023/fr.md", 'reference = "Psy-Ort/2023/005"\n', "", "metadata 'reference' is missing"),
+        ("amendment-5/fr.md", "{code:791976}", "{code:791977}", "unknown pseudocode {code:791977}"),
+    ],
+)
+def test_a_malformed_source_stops_the_build_and_leaves_the_site(project_copy, doc, old, new, expected):
+    path = project_copy / "sources" / doc
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    before = tree_digest(project_copy / "site")
+    result = run_build(project_copy)
+    assert result.returncode == 1
+    assert expected in result.stderr
+    assert f"sources/{doc}:" in result.stderr  # names the file and the line
+    assert "fix:" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_digest(project_copy / "site") == before
+    assert not (project_copy / "build" / "site.new").exists()
+
+
+def test_generated_pages_say_so_at_their_top(site):
+    for lang in ("fr", "nl"):
+        for page in (ROOT / "docs" / lang).glob("*.md"):
+            head = page.read_text(encoding="utf-8").splitlines()[:2]
+            assert head[0] == "---" and "scripts/build.py" in head[1], page
+
+
+def test_french_at_the_root_and_dutch_under_nl(site):
+    for page in ("", "circular-8761/", "pseudocodes/", "glossary/", "timeline/", "parents/", "staff/"):
+        fr = (site / page / "index.html").read_text(encoding="utf-8")
+        nl = (site / "nl" / page / "index.html").read_text(encoding="utf-8")
+        assert '<html lang="fr"' in fr, page
+        assert '<html lang="nl"' in nl, page
