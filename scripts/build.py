@@ -12,6 +12,7 @@ its file, line and fix, and leaves the published site as it was.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import os
 import re
 import shutil
@@ -243,6 +244,14 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--render", action="store_true", help="render docs/ only, do not run MkDocs")
     args = ap.parse_args(argv)
+    # One build at a time in a checkout: two would share docs/ and build/.
+    BUILD.mkdir(exist_ok=True)
+    with open(BUILD / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _main(args)
+
+
+def _main(args) -> int:
     t0 = time.perf_counter()
     docs, problems = load_all()
     try:

@@ -44,7 +44,7 @@ REQUIRED_META = {
     "date": date,
     "audience": str,
 }
-OPTIONAL_META = {"in_force": date, "seed": str, "seed_lines": list, "source_url": str,
+OPTIONAL_META = {"in_force": date, "date_note": str, "seed": str, "seed_lines": list, "source_url": str,
                  "published": date, "source_kind": str}
 
 
