@@ -31,9 +31,11 @@ def _pseudocode(code: str) -> dict:
 def code_attributes(code: str, lang: str) -> dict:
     """Labels of a code's attributes in `lang`, for the pseudocode table."""
     result = _pseudocode(code)["result"]
-    labels = result.get("labels", {}).get(lang, {})
+    entry = result["codes"][0]
+    labels = entry["labels"][lang]
     return {
-        "care": labels.get("care_type", ""),
+        # the abbreviation (its tooltip gives the full name) keeps the column narrow
+        "care": entry["care_type"].upper() if entry["care_type"] != "none" else "",
         "modality": labels.get("modality", ""),
         "kind": labels.get("kind", ""),
         "team": labels.get("team", ""),

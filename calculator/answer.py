@@ -1,0 +1,177 @@
+"""The answer envelope: explanation, citations, warnings and interpretations.
+
+A question builds its answer through a :class:`Builder`: every rule it uses is
+read with :meth:`Builder.use`, which cites the paragraph the value comes from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+from typing import Any
+
+from .errors import FieldError, InputError
+from .i18n import Text
+from .params import DatedValue, Parameter, Ref, RuleDateError, Rules
+
+
+class Builder:
+    def __init__(self, rules: Rules, question: str, when: _dt.date | None):
+        self.rules = rules
+        self.question = question
+        self.when = when
+        self._citations: list[Ref] = []
+        self._warnings: dict[str, Text] = {}
+        self._interpretations: list[str] = []
+        self._sentences: list[Text] = []
+
+    # --- rules ---------------------------------------------------------------
+
+    def value(self, pid: str) -> DatedValue:
+        """The dated value of a parameter on the session date (not cited)."""
+        try:
+            return self.rules.value(pid, self.when)
+        except RuleDateError as e:
+            raise InputError([date_before_rules(e.first_start)]) from None
+
+    def use(self, pid: str) -> Any:
+        """The value of a parameter on the session date, cited in the answer."""
+        dv = self.value(pid)
+        self.cite_value(dv)
+        return dv.value
+
+    def param(self, pid: str) -> Parameter:
+        return self.rules.param(pid)
+
+    def cite_value(self, dv: DatedValue) -> None:
+        for ref in dv.refs:
+            self.cite(ref)
+
+    def cite(self, ref: Ref | str) -> None:
+        if isinstance(ref, str):
+            ref = Ref.parse(ref)
+        if ref not in self._citations:
+            self._citations.append(ref)
+
+    # --- text ----------------------------------------------------------------
+
+    def text(self, key: str, **params: Any) -> Text:
+        return self.rules.catalogue.text(key, **params)
+
+    def say(self, key: str, **params: Any) -> None:
+        self._sentences.append(self.text(key, **params))
+
+    def warn(self, code: str, **params: Any) -> None:
+        if code not in self._warnings:
+            self._warnings[code] = self.text(f"warnings.{code}", **params)
+
+    def interpret(self, iid: str) -> None:
+        if iid not in self.rules.interpretations:
+            raise KeyError(f"unknown interpretation {iid!r}")
+        if iid not in self._interpretations:
+            self._interpretations.append(iid)
+
+    # --- result --------------------------------------------------------------
+
+    def build(self, result: Any) -> "Answer":
+        if self.when is not None and self.when > self.rules.known_valid_until:
+            self.warn("rules_may_have_changed", until=self.rules.known_valid_until)
+        interps = self.rules.interpretations
+        return Answer(
+            question=self.question,
+            date=self.when,
+            result=result,
+            explanation=Text.join(self._sentences),
+            citations=[Citation(r.doc, r.para, self.rules.citation_label(r)) for r in self._citations],
+            warnings=[Warning(c, t) for c, t in self._warnings.items()],
+            interpretations=[InterpretationNote(i, interps[i].title, interps[i].text) for i in self._interpretations],
+            rules_version=self.rules.version,
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class Citation:
+    doc: str
+    para: str
+    label: Text
+
+    def to_dict(self) -> dict:
+        return {"doc": self.doc, "para": self.para, "label": self.label.to_dict()}
+
+
+@dataclasses.dataclass(frozen=True)
+class Warning:
+    code: str
+    text: Text
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, **self.text.to_dict()}
+
+
+@dataclasses.dataclass(frozen=True)
+class InterpretationNote:
+    id: str
+    title: Text
+    text: Text
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "title": self.title.to_dict(), **self.text.to_dict()}
+
+
+@dataclasses.dataclass(frozen=True)
+class Answer:
+    """A successful answer; ``result`` is the question's own typed result."""
+
+    question: str
+    date: _dt.date | None      # None only for a pseudocode lookup without date
+    result: Any
+    explanation: Text
+    citations: list[Citation]
+    warnings: list[Warning]
+    interpretations: list[InterpretationNote]
+    rules_version: str
+
+    def to_dict(self) -> dict:
+        return {
+            "ok": True,
+            "question": self.question,
+            "date": None if self.date is None else self.date.isoformat(),
+            "result": to_json(self.result),
+            "explanation": self.explanation.to_dict(),
+            "citations": [c.to_dict() for c in self.citations],
+            "warnings": [w.to_dict() for w in self.warnings],
+            "interpretations": [i.to_dict() for i in self.interpretations],
+            "rules_version": self.rules_version,
+        }
+
+
+def date_before_rules(first_start: _dt.date | None) -> FieldError:
+    return FieldError("date", "date_before_rules", {"first_date": first_start or _dt.date.min})
+
+
+def to_json(obj: Any) -> Any:
+    """Dataclass results to plain JSON values.
+
+    A field named ``<name>_cents`` (integer cents or None) is written twice:
+    ``<name>_eur`` (a number in euros, e.g. 11.0) then ``<name>_cents`` (1100).
+    """
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(obj):
+            v = getattr(obj, f.name)
+            if f.name.endswith("_cents"):
+                base = f.name[: -len("_cents")]
+                out[f"{base}_eur"] = None if v is None else v / 100
+                out[f.name] = v
+            else:
+                out[f.name] = to_json(v)
+        return out
+    if isinstance(obj, Text):
+        return obj.to_dict()
+    if isinstance(obj, (list, tuple)):
+        return [to_json(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: to_json(v) for k, v in obj.items()}
+    if isinstance(obj, _dt.date):
+        return obj.isoformat()
+    return obj

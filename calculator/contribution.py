@@ -1,0 +1,215 @@
+"""Question `contribution`: what the family pays for one session.
+
+The personal contribution (ticket modérateur / remgeld) depends on the session
+date, the route (how the session is arranged), the place, the modality, the
+BIM status (increased allowance) and whether it is the first session.
+
+Rules (calculator/data/contribution.toml):
+- route_outside: riziv-note-clb#route-1, circular-8761#cost-2, #cost-3;
+- route_own_convention: circular-8761#cost-1 (21/10/2022-31/08/2023), then
+  amendment-5#art1-par1-1 with #art1-par1-1-cond1 and #art1-par1-1-cond2;
+- route_other_organisation: circular-8761#cost-1, then amendment-5#art1-par1-2
+  with #art1-par1-2-cond1 and #art1-par1-2-cond2 (school not a place);
+- first_session_free: circular-8761#cost-4;
+- copay_individual, copay_individual_bim, copay_group: circular-8761#cost-3.
+Age does not change the amount (interpretation amounts-do-not-depend-on-age).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+
+from .answer import Answer, Builder
+from .fields import Reader
+from .i18n import Key, Money
+from .params import Rules, to_cents
+from .vocab import MODALITIES, PLACES, ROUTES
+
+QUESTION = "contribution"
+FIELDS = ("date", "age", "route", "place", "modality", "bim", "first_session")
+
+
+@dataclass(frozen=True)
+class ContributionRequest:
+    date: _dt.date
+    age: int
+    route: str
+    place: str
+    modality: str
+    bim: bool
+    first_session: bool
+
+
+@dataclass(frozen=True)
+class Assessment:
+    outcome: str                  # pay | free | not_allowed
+    reason: str                   # see vocab.REASONS
+    amount_cents: int | None      # None when not_allowed
+    standard_amount_cents: int    # the usual amount for this modality, without BIM
+    billing: str | None           # reserved_no_contribution_codes | standard_codes | None
+
+
+@dataclass(frozen=True)
+class ContributionResult:
+    route: str
+    place: str
+    modality: str
+    bim: bool
+    first_session: bool
+    outcome: str
+    reason: str
+    amount_cents: int | None
+    standard_amount_cents: int
+    billing: str | None
+
+
+def parse(raw: dict, rules: Rules) -> ContributionRequest:
+    r = Reader(raw, FIELDS)
+    when = r.date()
+    age = r.integer("age", 0, rules.limits["age_max"])
+    route = r.choice("route", ROUTES)
+    place = r.choice("place", PLACES)
+    modality = r.choice("modality", MODALITIES)
+    bim = r.boolean("bim")
+    first = r.boolean("first_session")
+    r.finish()
+    return ContributionRequest(when, age, route, place, modality, bim, first)
+
+
+def _codes_in_force(b: Builder) -> bool:
+    return any(pc.covers(b.when) for pc in b.rules.pseudocodes)
+
+
+def assess(b: Builder, route: str, place: str, modality: str, bim: bool, first_session: bool,
+           explain: bool = True) -> Assessment:
+    """Decide the contribution for one session; cites the rules it uses.
+
+    With explain=False nothing is said (used by `course` for the sessions after the first).
+    """
+    say = b.say if explain else (lambda *a, **k: None)
+    place_at = Key(f"labels.place_at.{place}")
+    route_param = f"route_{route}"
+    route_value = b.value(route_param)
+    b.cite_value(route_value)
+    rule = route_value.value
+    standard = _standard(b, modality, cite=False)
+
+    # 1. The place is not possible for this route (e.g. amendment-5#art1-par1-2-cond2).
+    if place in rule["not_allowed"]:
+        say(f"contribution.not_allowed.{route}", place_at=place_at)
+        if route == "outside":
+            b.interpret("outside-not-at-school")
+        return Assessment("not_allowed", "place_not_allowed", None, standard, None)
+
+    # 2. The session is free because the CPMS/CLB arranged it at an agreed place
+    #    (circular-8761#cost-1 before 1/09/2023; amendment-5 §1/1 from then on).
+    if place in rule["free"]:
+        later = b.param(route_param).next_after(route_value)
+        if rule["basis"] == "circular":
+            say("contribution.free_circular", place_at=place_at)
+            b.interpret("circular-before-amendment")
+            if later is not None:
+                b.warn("federal_basis_later", date=later.start)
+                if place in later.value["not_allowed"]:
+                    b.warn("place_not_allowed_later", date=later.start, place_at=place_at)
+        else:
+            say(f"contribution.free.{route}", place_at=place_at)
+        if first_session:
+            say("contribution.first_session_anyway")
+        billing = None
+        if _codes_in_force(b):
+            billing = "reserved_no_contribution_codes" if rule["basis"] == "convention" else "standard_codes"
+            if billing == "reserved_no_contribution_codes":
+                b.cite_value(b.value("reserved_no_contribution_codes"))
+                say("contribution.billing_reserved")
+        return Assessment("free", "no_contribution_arrangement", 0, standard, billing)
+
+    # 3. Otherwise the usual contribution applies.
+    _standard(b, modality, cite=True)
+    billing = "standard_codes" if _codes_in_force(b) else None
+    if route != "outside":
+        free_at = [Key(f"labels.place_at.{p}") for p in rule["free"]]
+        say("contribution.conditions_not_met", place_at=place_at, free_at=free_at)
+        b.interpret("arrangement-elsewhere")
+    first_free = b.value("first_session_free")
+    if first_session:
+        b.cite_value(first_free)
+        if modality in first_free.value:  # circular-8761#cost-4
+            say("contribution.first_session_free")
+            b.interpret("first-session-individual")
+            return Assessment("pay", "first_session_free", 0, standard, billing)
+        say("contribution.first_session_group")
+        b.interpret("first-session-individual")
+    if modality == "individual":
+        if bim:  # circular-8761#cost-3: 4 € for a beneficiary of the increased allowance
+            amount = to_cents(b.use("copay_individual_bim"))
+            say("contribution.pay_individual_bim", amount=Money(amount), standard=Money(standard))
+            return Assessment("pay", "reduced_contribution_bim", amount, standard, billing)
+        say("contribution.pay_individual", amount=Money(standard))
+        return Assessment("pay", "usual_contribution", standard, standard, billing)
+    # group: circular-8761#cost-3, 2,5 € whatever the BIM status
+    if bim:
+        say("contribution.pay_group_bim", amount=Money(standard))
+        b.interpret("group-same-with-bim")
+    else:
+        say("contribution.pay_group", amount=Money(standard))
+    return Assessment("pay", "usual_contribution", standard, standard, billing)
+
+
+def _standard(b: Builder, modality: str, cite: bool) -> int:
+    """The usual amount (without BIM) for the modality (circular-8761#cost-3)."""
+    dv = b.value("copay_individual" if modality == "individual" else "copay_group")
+    if cite:
+        b.cite_value(dv)
+    return to_cents(dv.value)
+
+
+def contribution(req: ContributionRequest, rules: Rules) -> Answer:
+    b = Builder(rules, QUESTION, req.date)
+    a = assess(b, req.route, req.place, req.modality, req.bim, req.first_session)
+    b.interpret("amounts-do-not-depend-on-age")
+    return b.build(ContributionResult(
+        req.route, req.place, req.modality, req.bim, req.first_session,
+        a.outcome, a.reason, a.amount_cents, a.standard_amount_cents, a.billing,
+    ))
+
+
+REQUEST_SCHEMA = {
+    "type": "object",
+    "required": ["question", "date", "age", "route", "place", "modality", "bim", "first_session"],
+    "additionalProperties": False,
+    "properties": {
+        "question": {"const": QUESTION},
+        "date": {"$ref": "#/$defs/date"},
+        "age": {"$ref": "#/$defs/age"},
+        "route": {"$ref": "#/$defs/route"},
+        "place": {"$ref": "#/$defs/place"},
+        "modality": {"$ref": "#/$defs/modality"},
+        "bim": {"type": "boolean"},
+        "first_session": {"type": "boolean"},
+    },
+}
+
+RESULT_SCHEMA = {
+    "type": "object",
+    "required": [
+        "route", "place", "modality", "bim", "first_session", "outcome", "reason",
+        "amount_eur", "amount_cents", "standard_amount_eur", "standard_amount_cents", "billing",
+    ],
+    "additionalProperties": False,
+    "properties": {
+        "route": {"$ref": "#/$defs/route"},
+        "place": {"$ref": "#/$defs/place"},
+        "modality": {"$ref": "#/$defs/modality"},
+        "bim": {"type": "boolean"},
+        "first_session": {"type": "boolean"},
+        "outcome": {"$ref": "#/$defs/outcome"},
+        "reason": {"$ref": "#/$defs/reason"},
+        "amount_eur": {"type": ["number", "null"], "minimum": 0},
+        "amount_cents": {"type": ["integer", "null"], "minimum": 0},
+        "standard_amount_eur": {"type": "number", "minimum": 0},
+        "standard_amount_cents": {"type": "integer", "minimum": 0},
+        "billing": {"anyOf": [{"$ref": "#/$defs/billing"}, {"type": "null"}]},
+    },
+}

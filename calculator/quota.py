@@ -1,0 +1,141 @@
+"""Question `quota`: the maximum number of sessions per 12 months, and how many remain.
+
+Rules: circular-8761#quota-intro (12 months; depends on care type, network and
+modality), #quota-sppl-children, #quota-sppl-adults, #quota-sps-children,
+#quota-sps-adults. Interpretations: sps-average-and-maximum, rolling-window,
+modalities-counted-separately (calculator/data/quotas.toml).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+
+from .answer import Answer, Builder
+from .errors import FieldError, InputError
+from .fields import Reader
+from .i18n import Count, Key
+from .networks import open_networks
+from .params import Rules
+from .vocab import CARE_TYPES, MODALITIES, NETWORKS
+
+QUESTION = "quota"
+FIELDS = ("date", "care_type", "network", "modality", "sessions_used", "age")
+
+
+@dataclass(frozen=True)
+class QuotaRequest:
+    date: _dt.date
+    care_type: str
+    network: str
+    modality: str
+    sessions_used: int | None = None  # sessions already had in the last 12 months
+    age: int | None = None            # optional: checks that the network fits the age
+
+
+@dataclass(frozen=True)
+class QuotaResult:
+    care_type: str
+    network: str
+    modality: str
+    max_sessions: int
+    average_sessions: int | None   # only for specialised individual care ("a mean of 10")
+    window_months: int
+    sessions_used: int | None
+    remaining: int | None          # never negative; None when sessions_used is not given
+    quota_reached: bool | None
+
+
+def parse(raw: dict, rules: Rules) -> QuotaRequest:
+    r = Reader(raw, FIELDS)
+    when = r.date()
+    care_type = r.choice("care_type", CARE_TYPES)
+    network = r.choice("network", NETWORKS)
+    modality = r.choice("modality", MODALITIES)
+    used = r.integer("sessions_used", 0, rules.limits["sessions_used_max"], required=False)
+    age = r.integer("age", 0, rules.limits["age_max"], required=False)
+    r.finish()
+    return QuotaRequest(when, care_type, network, modality, used, age)
+
+
+def quota_parameter(care_type: str, network: str, modality: str) -> str:
+    return f"quota_{care_type}_{network}_{modality}"
+
+
+def max_sessions(b: Builder, care_type: str, network: str, modality: str) -> tuple[int, int | None]:
+    """(maximum, average or None) for this care type, network and modality; cited."""
+    q = b.use(quota_parameter(care_type, network, modality))
+    return q["max"], q.get("average")
+
+
+def quota(req: QuotaRequest, rules: Rules) -> Answer:
+    b = Builder(rules, QUESTION, req.date)
+    if req.age is not None:
+        nets, _, _ = open_networks(b, req.age)
+        if req.network not in nets:
+            raise InputError([FieldError("network", "network_not_for_age", {"age": Count(req.age, "years")})])
+    window = b.use("quota_window_months")  # circular-8761#quota-intro
+    maximum, average = max_sessions(b, req.care_type, req.network, req.modality)
+    labels = dict(
+        care_type=Key(f"labels.care_type.{req.care_type}"),
+        network=Key(f"labels.network.{req.network}"),
+        sessions=Count(maximum, f"{req.modality}_sessions"),
+        months=Count(window, "months"),
+    )
+    b.say("quota.maximum", **labels)
+    if average is not None:
+        b.say("quota.average_and_maximum", average=average, maximum=maximum)
+        b.interpret("sps-average-and-maximum")
+    remaining = reached = None
+    if req.sessions_used is not None:
+        remaining = max(0, maximum - req.sessions_used)
+        reached = req.sessions_used >= maximum
+        if remaining > 0:
+            b.say("quota.remaining", used=Count(req.sessions_used, "sessions"), remaining=remaining)
+        else:
+            b.say("quota.none_left", used=Count(req.sessions_used, "sessions"), months=Count(window, "months"))
+        if req.sessions_used > maximum:
+            b.warn("quota_exceeded", used=Count(req.sessions_used, "sessions"), maximum=maximum)
+    b.warn("rolling_window", months=Count(window, "months"))
+    b.interpret("rolling-window")
+    b.interpret("modalities-counted-separately")
+    return b.build(QuotaResult(
+        req.care_type, req.network, req.modality, maximum, average, window,
+        req.sessions_used, remaining, reached,
+    ))
+
+
+REQUEST_SCHEMA = {
+    "type": "object",
+    "required": ["question", "date", "care_type", "network", "modality"],
+    "additionalProperties": False,
+    "properties": {
+        "question": {"const": QUESTION},
+        "date": {"$ref": "#/$defs/date"},
+        "care_type": {"$ref": "#/$defs/care_type"},
+        "network": {"$ref": "#/$defs/network"},
+        "modality": {"$ref": "#/$defs/modality"},
+        "sessions_used": {"type": ["integer", "null"], "minimum": 0},
+        "age": {"anyOf": [{"$ref": "#/$defs/age"}, {"type": "null"}]},
+    },
+}
+
+RESULT_SCHEMA = {
+    "type": "object",
+    "required": [
+        "care_type", "network", "modality", "max_sessions", "average_sessions",
+        "window_months", "sessions_used", "remaining", "quota_reached",
+    ],
+    "additionalProperties": False,
+    "properties": {
+        "care_type": {"$ref": "#/$defs/care_type"},
+        "network": {"$ref": "#/$defs/network"},
+        "modality": {"$ref": "#/$defs/modality"},
+        "max_sessions": {"type": "integer", "minimum": 1},
+        "average_sessions": {"type": ["integer", "null"]},
+        "window_months": {"type": "integer"},
+        "sessions_used": {"type": ["integer", "null"]},
+        "remaining": {"type": ["integer", "null"], "minimum": 0},
+        "quota_reached": {"type": ["boolean", "null"]},
+    },
+}

@@ -1,0 +1,113 @@
+"""The closed vocabularies of requests, answers and data files (English identifiers).
+
+The reader-visible labels of these values are in the message catalogues
+(``labels.<vocabulary>.<value>``).
+"""
+
+from __future__ import annotations
+
+QUESTIONS = ("networks", "quota", "contribution", "course", "pseudocode", "fees")
+
+NETWORKS = ("children_adolescents", "adults")
+CARE_TYPES = ("sppl", "sps")
+MODALITIES = ("individual", "group")
+
+# How the session is arranged (see calculator/data/contribution.toml).
+ROUTES = (
+    "outside",             # the family goes to a conventioned psychologist, outside any arrangement
+    "own_convention",      # the CPMS/CLB has its own convention with the network
+    "other_organisation",  # the CPMS/CLB works with another conventioned organisation
+)
+# Where the session takes place.
+PLACES = (
+    "psychologist_office",
+    "cpms_clb",
+    "school",
+    "boarding_school",
+    "video",
+    "living_environment",
+)
+
+# Pseudocode attributes (calculator/data/pseudocodes.toml).
+CODE_CARE_TYPES = ("sppl", "sps", "none")
+CODE_MODALITIES = ("individual", "group", "other")
+CODE_KINDS = (
+    # individual sessions
+    "first",
+    "before_group",
+    "after_group",
+    "outreach_institution",
+    "outreach_living_environment",
+    "physical_other",
+    "video",
+    # group sessions
+    "standard",
+    "outreach",
+    # individual or group sessions without personal contribution (§1/1)
+    "no_contribution",
+    # other services
+    "multidisciplinary_consultation",
+    "trajectory_without_referral",
+    "trajectory_with_referral",
+    "trajectory_after_referral",
+    "additional_session",
+    "knowledge_sharing_provider",
+    "knowledge_sharing_group",
+    "community_group",
+    "post_covid_treatment",
+    "post_covid_coordination",
+    "post_covid_team_meeting",
+)
+TEAMS = (
+    "one_psychologist",
+    "psychologist_and_other_provider",
+    "two_psychologists_or_doctor_and_psychologist",
+    "psychologist_reimbursed_only",
+    "none",
+)
+
+# Services whose fee the `fees` question gives.
+FEE_SERVICES = (
+    "individual_session",
+    "group_session",
+    "group_second_provider",
+    "trajectory",
+    "multidisciplinary_consultation",
+)
+
+# Outcomes and reasons of a contribution.
+OUTCOMES = ("pay", "free", "not_allowed")
+REASONS = (
+    "usual_contribution",
+    "reduced_contribution_bim",
+    "first_session_free",
+    "no_contribution_arrangement",
+    "place_not_allowed",
+)
+BILLING = ("reserved_no_contribution_codes", "standard_codes")
+
+# Units of the parameters of the data files.
+UNITS = ("age_years", "sessions", "months", "eur", "providers", "places", "modalities", "codes")
+
+# Reader-visible labels: vocabulary name -> catalogue prefix (labels.<prefix>.<value>).
+LABELLED = {
+    "question": ("questions", QUESTIONS),
+    "network": ("network", NETWORKS),
+    "care_type": ("care_type", CARE_TYPES),
+    "modality": ("modality", MODALITIES),
+    "route": ("route", ROUTES),
+    "place": ("place", PLACES),
+    "code_care_type": ("code_care_type", CODE_CARE_TYPES),
+    "code_modality": ("code_modality", CODE_MODALITIES),
+    "kind": ("kind", CODE_KINDS),
+    "team": ("team", TEAMS),
+    "service": ("service", FEE_SERVICES),
+    "outcome": ("outcome", OUTCOMES),
+    "reason": ("reason", REASONS),
+    "billing": ("billing", BILLING),
+}
+
+
+def label_key_lists() -> dict[str, list[tuple[str, str]]]:
+    """vocabulary name -> [(value, catalogue key of its label)]."""
+    return {name: [(v, f"labels.{prefix}.{v}") for v in values] for name, (prefix, values) in LABELLED.items()}

@@ -1,0 +1,97 @@
+"""`python -m calculator`: one JSON request on stdin, one JSON answer on stdout, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import REPO
+
+ENV = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "ascii", "LC_ALL": "C"}
+OK = {"question": "contribution", "date": "2023-09-01", "age": 15, "route": "other_organisation",
+      "place": "cpms_clb", "modality": "group", "bim": True, "first_session": False}
+
+
+def run(stdin: bytes, *args: str, python: str = sys.executable) -> subprocess.CompletedProcess:
+    return subprocess.run([python, "-m", "calculator", *args], input=stdin, capture_output=True,
+                          cwd=REPO, env=ENV, timeout=60)
+
+
+def test_an_answer_exits_0():
+    p = run(json.dumps(OK).encode())
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout.decode("utf-8"))
+    assert out["ok"] and out["result"]["amount_cents"] == 0
+    assert "Vous ne payez rien" in out["explanation"]["fr"]  # UTF-8 whatever the locale
+    assert p.stderr == b""
+
+
+def test_bad_input_exits_1_with_a_structured_error():
+    p = run(json.dumps({**OK, "age": -4}).encode())
+    assert p.returncode == 1
+    out = json.loads(p.stdout)
+    assert out == {"ok": False, "errors": [{"field": "age", "code": "out_of_range",
+                                             "fr": "Pour l'âge, il faut un nombre entre 0 et 120.",
+                                             "nl": "Voor de leeftijd is een getal tussen 0 en 120 nodig."}]}
+    assert b"Traceback" not in p.stderr
+
+
+@pytest.mark.parametrize("stdin", [b"", b"{", b"not json", b"\xff\xfe\x00", b'{"age": NaN}', b"[" * 50000])
+def test_wrong_json_exits_1(stdin):
+    p = run(stdin)
+    assert p.returncode == 1
+    out = json.loads(p.stdout)
+    assert out["ok"] is False and out["errors"][0]["code"] == "invalid_json"
+    assert b"Traceback" not in p.stderr
+
+
+def test_schema():
+    p = run(b"", "--schema")
+    assert p.returncode == 0
+    s = json.loads(p.stdout)
+    assert "request" in s["$defs"] and "answer" in s["$defs"]
+
+
+def test_a_bad_command_line_exits_2():
+    p = run(b"{}", "--frobnicate")
+    assert p.returncode == 2 and b"usage" in p.stderr
+
+
+def test_the_validation_command():
+    p = subprocess.run([sys.executable, "-m", "calculator.validation", "--sources", "sources"],
+                       capture_output=True, cwd=REPO, env=ENV, timeout=60)
+    assert p.returncode == 0, p.stderr.decode()
+
+
+@pytest.mark.skipif(not shutil.which("python3.11"), reason="python3.11 is not installed on this machine")
+def test_python_3_11_gives_the_same_answers():
+    from calc_scenarios import load_scenarios
+
+    for s in load_scenarios()[::7]:
+        stdin = json.dumps(s.request).encode()
+        a, b = run(stdin), run(stdin, python=shutil.which("python3.11"))
+        assert (a.returncode, a.stdout) == (b.returncode, b.stdout), s.id
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=10),
+    lambda c: st.lists(c, max_size=3) | st.dictionaries(st.sampled_from(list(OK) + ["x"]), c, max_size=5),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.one_of(json_values, st.fixed_dictionaries({k: st.just(v) for k, v in OK.items()}), st.builds(
+    lambda k, v: {**OK, k: v}, st.sampled_from(list(OK)), json_values)))
+def test_the_exit_code_says_whether_there_is_an_answer(value):
+    p = run(json.dumps(value).encode())
+    out = json.loads(p.stdout)
+    assert p.returncode == (0 if out["ok"] else 1)
+    assert b"Traceback" not in p.stderr

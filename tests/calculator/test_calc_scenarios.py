@@ -1,0 +1,47 @@
+"""The scenario tables (tests/calculator/scenarios/*.toml) answered in CPython."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import calculator
+from calc_scenarios import check, load_scenarios
+
+SCENARIOS = load_scenarios()
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])
+def test_scenario(scenario):
+    answer = calculator.answer(scenario.request)
+    problems = check(scenario, answer)
+    assert not problems, "\n".join(problems)
+    # The JSON interface gives exactly the same answer.
+    assert json.loads(calculator.answer_json(json.dumps(scenario.request))) == answer
+
+
+def test_every_question_has_scenarios():
+    questions = {s.request.get("question") for s in SCENARIOS}
+    assert {"networks", "quota", "contribution", "course", "pseudocode", "fees"} <= questions
+
+
+def test_every_route_and_place_on_both_sides_of_the_amendment():
+    from calculator.vocab import PLACES, ROUTES
+
+    seen = {
+        (s.request["date"], s.request["route"], s.request["place"])
+        for s in SCENARIOS if s.request.get("question") == "contribution" and "errors" not in s.spec
+    }
+    for date in ("2023-08-31", "2023-09-01"):
+        for route in ROUTES:
+            for place in PLACES:
+                assert (date, route, place) in seen, (date, route, place)
+
+
+def test_both_sides_of_every_effective_date_and_age_bound():
+    dates = {s.request.get("date") for s in SCENARIOS}
+    for d in ("2022-10-20", "2022-10-21", "2023-08-31", "2023-09-01", "2024-01-31", "2024-02-01"):
+        assert d in dates, d
+    ages = {s.request.get("age") for s in SCENARIOS if s.request.get("question") == "networks"}
+    assert {14, 15, 23, 24} <= ages
