@@ -64,17 +64,25 @@ class ContributionResult:
     billing: str | None
 
 
+def read_session(r: Reader, rules: Rules) -> tuple:
+    """The fields that describe one session, shared with the course question:
+    (date, age, route, place, modality, bim, first_session)."""
+    return (
+        r.date(),
+        r.integer("age", 0, rules.limits["age_max"]),
+        r.choice("route", ROUTES),
+        r.choice("place", PLACES),
+        r.choice("modality", MODALITIES),
+        r.boolean("bim"),
+        r.boolean("first_session"),
+    )
+
+
 def parse(raw: dict, rules: Rules) -> ContributionRequest:
     r = Reader(raw, FIELDS)
-    when = r.date()
-    age = r.integer("age", 0, rules.limits["age_max"])
-    route = r.choice("route", ROUTES)
-    place = r.choice("place", PLACES)
-    modality = r.choice("modality", MODALITIES)
-    bim = r.boolean("bim")
-    first = r.boolean("first_session")
+    session = read_session(r, rules)
     r.finish()
-    return ContributionRequest(when, age, route, place, modality, bim, first)
+    return ContributionRequest(*session)
 
 
 def _codes_in_force(b: Builder) -> bool:

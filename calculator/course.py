@@ -12,12 +12,12 @@ import datetime as _dt
 from dataclasses import dataclass
 
 from .answer import Answer, Builder
-from .contribution import assess
+from .contribution import assess, read_session
 from .fields import Reader
 from .i18n import Count, Key, Money
 from .params import Rules
 from .quota import max_sessions
-from .vocab import CARE_TYPES, MODALITIES, NETWORKS, PLACES, ROUTES
+from .vocab import CARE_TYPES, NETWORKS
 
 QUESTION = "course"
 FIELDS = ("date", "age", "route", "place", "modality", "bim", "first_session", "sessions", "care_type", "network")
@@ -62,20 +62,14 @@ class CourseResult:
 
 def parse(raw: dict, rules: Rules) -> CourseRequest:
     r = Reader(raw, FIELDS)
-    when = r.date()
-    age = r.integer("age", 0, rules.limits["age_max"])
-    route = r.choice("route", ROUTES)
-    place = r.choice("place", PLACES)
-    modality = r.choice("modality", MODALITIES)
-    bim = r.boolean("bim")
-    first = r.boolean("first_session")
+    session = read_session(r, rules)
     sessions = r.integer("sessions", 1, rules.limits["course_sessions_max"])
     care_type = network = None
     if r.together(("care_type", "network")):
         care_type = r.choice("care_type", CARE_TYPES)
         network = r.choice("network", NETWORKS)
     r.finish()
-    return CourseRequest(when, age, route, place, modality, bim, first, sessions, care_type, network)
+    return CourseRequest(*session, sessions, care_type, network)
 
 
 def course(req: CourseRequest, rules: Rules) -> Answer:

@@ -97,18 +97,22 @@ class Block:
     header: list[str] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
 
+    def items_flat(self) -> list[Item]:
+        """The list's items, nested ones included, in reading order."""
+        out: list[Item] = []
+
+        def walk(items: list[Item]) -> None:
+            for it in items:
+                out.append(it)
+                walk(it.children)
+
+        walk(self.items)
+        return out
+
     def ids(self) -> list[tuple[str, int]]:
         """Every anchor this block puts on the page, with its line."""
         if self.kind == "list":
-            out: list[tuple[str, int]] = []
-
-            def walk(items: list[Item]) -> None:
-                for it in items:
-                    out.append((it.id, it.line))
-                    walk(it.children)
-
-            walk(self.items)
-            return out
+            return [(it.id, it.line) for it in self.items_flat()]
         if self.kind == "table":
             return [(self.id, self.line)] + [(r.id, r.line) for r in self.rows]
         if self.kind == "footnote":
@@ -118,15 +122,7 @@ class Block:
     def texts(self) -> list[tuple[str, int]]:
         """Every piece of inline text in the block, with its line."""
         if self.kind == "list":
-            out: list[tuple[str, int]] = []
-
-            def walk(items: list[Item]) -> None:
-                for it in items:
-                    out.append((it.text, it.line))
-                    walk(it.children)
-
-            walk(self.items)
-            return out
+            return [(it.text, it.line) for it in self.items_flat()]
         if self.kind == "table":
             return [(c, self.line) for c in self.header] + [
                 (c, r.line) for r in self.rows for c in r.cells
