@@ -22,6 +22,13 @@ test: site
 bench: site
 	$(PY) scripts/bench_build.py
 	$(PY) scripts/bench_calculator.py
+	$(PY) scripts/bench_page.py
+
+# Lighthouse on home, a document page, the pseudocode table and the calculator,
+# FR and NL (slow: a few minutes); fails below the thresholds of scripts/audit.py.
+.PHONY: audit
+audit: site
+	$(PY) scripts/audit.py
 
 clean:
 	rm -rf site build docs/fr docs/nl .pytest_cache

@@ -68,21 +68,37 @@ class Builder:
     def interpret(self, iid: str) -> None:
         if iid not in self.rules.interpretations:
             raise KeyError(f"unknown interpretation {iid!r}")
+        it = self.rules.interpretations[iid]
+        while it.until is not None and self.when is not None and self.when > it.until and it.replaced_by:
+            iid = it.replaced_by  # a later wording, for answers after `until`
+            it = self.rules.interpretations[iid]
         if iid not in self._interpretations:
             self._interpretations.append(iid)
 
     # --- result --------------------------------------------------------------
 
+    def _kind(self, ref: Ref) -> str | None:
+        """The kind of a public reference (press, mutuality); None for a paragraph of our texts."""
+        if ref.is_reference and ref.reference_id in self.rules.references:
+            return self.rules.references[ref.reference_id].kind
+        return None
+
     def build(self, result: Any) -> "Answer":
-        if self.when is not None and self.when > self.rules.known_valid_until:
-            self.warn("rules_may_have_changed", until=self.rules.known_valid_until)
+        if self.when is not None:
+            # A known later change that is not encoded yet (meta.toml [pending]) says so by
+            # name; it replaces the general warning that the rules may have changed.
+            pending = [p for p in self.rules.pending if p.effective <= self.when]
+            for p in pending:
+                self.warn(p.warning, date=p.effective, until=self.rules.known_valid_until)
+            if not pending and self.when > self.rules.known_valid_until:
+                self.warn("rules_may_have_changed", until=self.rules.known_valid_until)
         interps = self.rules.interpretations
         return Answer(
             question=self.question,
             date=self.when,
             result=result,
             explanation=Text.join(self._sentences),
-            citations=[Citation(r.doc, r.para, self.rules.citation_label(r)) for r in self._citations],
+            citations=[Citation(r.doc, r.para, self.rules.citation_label(r), self._kind(r)) for r in self._citations],
             warnings=[Warning(c, t) for c, t in self._warnings.items()],
             interpretations=[InterpretationNote(i, interps[i].title, interps[i].text) for i in self._interpretations],
             rules_version=self.rules.version,
@@ -91,12 +107,20 @@ class Builder:
 
 @dataclasses.dataclass(frozen=True)
 class Citation:
+    """A paragraph of a text (doc, para), or a public reference that is not an
+    official text: doc = "changes", para = "ref-<id>" (its anchor on the "what
+    changed" page) and kind = "press" or "mutuality" (only such citations have a kind)."""
+
     doc: str
     para: str
     label: Text
+    kind: str | None = None
 
     def to_dict(self) -> dict:
-        return {"doc": self.doc, "para": self.para, "label": self.label.to_dict()}
+        out = {"doc": self.doc, "para": self.para, "label": self.label.to_dict()}
+        if self.kind is not None:
+            out["kind"] = self.kind
+        return out
 
 
 @dataclasses.dataclass(frozen=True)

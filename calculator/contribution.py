@@ -11,8 +11,12 @@ Rules (calculator/data/contribution.toml):
 - route_other_organisation: circular-8761#cost-1, then amendment-5#art1-par1-2
   with #art1-par1-2-cond1 and #art1-par1-2-cond2 (school not a place);
 - first_session_free: circular-8761#cost-4;
-- copay_individual, copay_individual_bim, copay_group: circular-8761#cost-3.
-Age does not change the amount (interpretation amounts-do-not-depend-on-age).
+- copay_individual, copay_individual_bim, copay_group: circular-8761#cost-3;
+- no_contribution_max_age: before 1/02/2024 "none" (circular-8761#cost-3: the
+  same amounts at every age, interpretation amounts-do-not-depend-on-age); from
+  1/02/2024, 23: children and young people up to 23 inclusive pay nothing,
+  whatever the place (public announcements changes#ref-press-2024-02-free-youth
+  and changes#ref-helan-2024-free-youth; interpretation free-young-people-2024).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from dataclasses import dataclass
 
 from .answer import Answer, Builder
 from .fields import Reader
-from .i18n import Key, Money
+from .i18n import Count, Key, Money
 from .params import Rules, to_cents
 from .vocab import MODALITIES, PLACES, ROUTES
 
@@ -90,7 +94,7 @@ def _codes_in_force(b: Builder) -> bool:
 
 
 def assess(b: Builder, route: str, place: str, modality: str, bim: bool, first_session: bool,
-           explain: bool = True) -> Assessment:
+           explain: bool = True, age: int | None = None) -> Assessment:
     """Decide the contribution for one session; cites the rules it uses.
 
     With explain=False nothing is said (used by `course` for the sessions after the first).
@@ -133,7 +137,21 @@ def assess(b: Builder, route: str, place: str, modality: str, bim: bool, first_s
                 say("contribution.billing_reserved")
         return Assessment("free", "no_contribution_arrangement", 0, standard, billing)
 
-    # 3. Otherwise the usual contribution applies.
+    # 3. From 1/02/2024: nothing to pay up to 23 years inclusive, whatever the place
+    #    (no_contribution_max_age; "none" before, when age does not change the amount).
+    youth = b.value("no_contribution_max_age")
+    if youth.value != "none" and age is not None:
+        b.cite_value(youth)
+        b.interpret("free-young-people-2024")
+        if age <= youth.value:
+            say("contribution.free_young_person", max_age=Count(youth.value, "years"), since=youth.start)
+            if first_session:
+                say("contribution.first_session_anyway")
+            return Assessment("free", "free_young_person", 0, standard, None)
+        say("contribution.young_person_limit", max_age=Count(youth.value, "years"), since=youth.start,
+            age=Count(age, "years"))
+
+    # 4. Otherwise the usual contribution applies.
     _standard(b, modality, cite=True)
     billing = "standard_codes" if _codes_in_force(b) else None
     if route != "outside":
@@ -165,6 +183,12 @@ def assess(b: Builder, route: str, place: str, modality: str, bim: bool, first_s
     return Assessment("pay", "usual_contribution", standard, standard, billing)
 
 
+def interpret_age(b: Builder) -> None:
+    """Before 1/02/2024 the age does not change the amount; from then on it does."""
+    if b.value("no_contribution_max_age").value == "none":
+        b.interpret("amounts-do-not-depend-on-age")
+
+
 def _standard(b: Builder, modality: str, cite: bool) -> int:
     """The usual amount (without BIM) for the modality (circular-8761#cost-3)."""
     dv = b.value("copay_individual" if modality == "individual" else "copay_group")
@@ -175,8 +199,8 @@ def _standard(b: Builder, modality: str, cite: bool) -> int:
 
 def contribution(req: ContributionRequest, rules: Rules) -> Answer:
     b = Builder(rules, QUESTION, req.date)
-    a = assess(b, req.route, req.place, req.modality, req.bim, req.first_session)
-    b.interpret("amounts-do-not-depend-on-age")
+    a = assess(b, req.route, req.place, req.modality, req.bim, req.first_session, age=req.age)
+    interpret_age(b)
     return b.build(ContributionResult(
         req.route, req.place, req.modality, req.bim, req.first_session,
         a.outcome, a.reason, a.amount_cents, a.standard_amount_cents, a.billing,

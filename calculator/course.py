@@ -12,7 +12,7 @@ import datetime as _dt
 from dataclasses import dataclass
 
 from .answer import Answer, Builder
-from .contribution import assess, read_session
+from .contribution import assess, interpret_age, read_session
 from .fields import Reader
 from .i18n import Count, Key, Money
 from .params import Rules
@@ -75,17 +75,17 @@ def parse(raw: dict, rules: Rules) -> CourseRequest:
 def course(req: CourseRequest, rules: Rules) -> Answer:
     b = Builder(rules, QUESTION, req.date)
     n = req.sessions
-    first = assess(b, req.route, req.place, req.modality, req.bim, req.first_session, explain=False)
+    first = assess(b, req.route, req.place, req.modality, req.bim, req.first_session, explain=False, age=req.age)
     standard_total = n * first.standard_amount_cents
     lines: list[CourseLine] = []
     total: int | None
     if first.outcome == "not_allowed":
         # Say why, once, with the contribution's own sentence.
-        assess(b, req.route, req.place, req.modality, req.bim, req.first_session)
+        assess(b, req.route, req.place, req.modality, req.bim, req.first_session, age=req.age)
         total = None
         outcome = "not_allowed"
     else:
-        rest = assess(b, req.route, req.place, req.modality, req.bim, False, explain=False) if n > 1 else None
+        rest = assess(b, req.route, req.place, req.modality, req.bim, False, explain=False, age=req.age) if n > 1 else None
         if rest is not None and rest.amount_cents == first.amount_cents and rest.reason == first.reason:
             lines.append(CourseLine(n, first.amount_cents, first.reason))
         else:
@@ -95,7 +95,7 @@ def course(req: CourseRequest, rules: Rules) -> Answer:
         total = sum(line.count * line.amount_cents for line in lines)
         outcome = "free" if first.outcome == "free" else "pay"
         # Explain: the first session, then the others, then the total.
-        assess(b, req.route, req.place, req.modality, req.bim, req.first_session)
+        assess(b, req.route, req.place, req.modality, req.bim, req.first_session, age=req.age)
         if len(lines) == 2:
             key = "course.then_one" if lines[1].count == 1 else "course.then_many"
             b.say(key, count=lines[1].count, amount=Money(lines[1].amount_cents))
@@ -109,7 +109,7 @@ def course(req: CourseRequest, rules: Rules) -> Answer:
                    care_type=Key(f"labels.care_type.{req.care_type}"),
                    network=Key(f"labels.network.{req.network}"))
     b.interpret("course-one-date")
-    b.interpret("amounts-do-not-depend-on-age")
+    interpret_age(b)
     return b.build(CourseResult(
         req.route, req.place, req.modality, req.bim, req.first_session, n, outcome,
         total, standard_total, lines, maximum, exceeds,

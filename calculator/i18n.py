@@ -61,6 +61,25 @@ class Count:
 
 
 @dataclass(frozen=True, slots=True)
+class PublishedDate:
+    """A publication date that may lack its day or month: "2024-01-17", "2024-01"
+    or "2024" (formatted "17 janvier 2024" / "janvier 2024" / "2024")."""
+
+    value: str
+
+    def check(self) -> tuple[int, int | None, int | None]:
+        parts = [int(x) for x in self.value.split("-")]
+        if len(parts) == 3:
+            _dt.date(*parts)
+            return parts[0], parts[1], parts[2]
+        if len(parts) == 2 and 1 <= parts[1] <= 12:
+            return parts[0], parts[1], None
+        if len(parts) == 1:
+            return parts[0], None, None
+        raise ValueError(self.value)
+
+
+@dataclass(frozen=True, slots=True)
 class Key:
     """A catalogue entry used as a placeholder value (e.g. a place label)."""
 
@@ -100,6 +119,13 @@ class Catalogue:
             return f"{v.n} {self.messages[lang][f'units.{v.unit}.{form}']}"
         if isinstance(v, _dt.date):
             return self.format_date(lang, v)
+        if isinstance(v, PublishedDate):
+            year, month, day = v.check()
+            if day is not None:
+                return self.format_date(lang, _dt.date(year, month, day))
+            if month is not None:
+                return f"{self.messages[lang][f'months.{month}']} {year}"
+            return str(year)
         if isinstance(v, (list, tuple)):
             return self.join_list(lang, [self._value(lang, x) for x in v])
         return str(v)

@@ -10,17 +10,27 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import re
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from typing import Any, Mapping
 
-from .i18n import LANGS, Catalogue, Text, flatten
+from .i18n import LANGS, Catalogue, Key, PublishedDate, Text, flatten
 
+# The documents of sources/ the calculator cited when it was written. The list of
+# citable documents is data: the [documents.<id>] tables of meta.toml (a new text
+# gets its table there); these five must stay, the code cites them.
 DOCUMENTS = ("circular-8761", "inami-letter-2023", "amendment-5", "annex-pseudocodes", "riziv-note-clb")
 META_FILE = "meta.toml"
 ANCHORS_FILE = "anchors.toml"
+REFERENCES_FILE = "references.toml"
+# Public sources that are not texts of sources/ (press announcements, information
+# pages) are cited as "changes#ref-<id>": their anchor on the "what changed" page.
+REFERENCES_DOC = "changes"
+REFERENCE_PREFIX = "ref-"
+REFERENCE_KINDS = ("press", "mutuality")
 MESSAGE_FILES = {"fr": "messages.fr.toml", "nl": "messages.nl.toml"}
 CODE_TABLE_DOC = "annex-pseudocodes"
 
@@ -61,6 +71,15 @@ class Ref:
     @property
     def is_code_row(self) -> bool:
         return self.doc == CODE_TABLE_DOC and self.para.startswith("code-")
+
+    @property
+    def is_reference(self) -> bool:
+        """A public source of references.toml (changes#ref-<id>), not a paragraph of sources/."""
+        return self.doc == REFERENCES_DOC
+
+    @property
+    def reference_id(self) -> str:
+        return self.para[len(REFERENCE_PREFIX):] if self.para.startswith(REFERENCE_PREFIX) else ""
 
 
 @dataclass(frozen=True)
@@ -115,6 +134,11 @@ class Interpretation:
     choice: Text
     reason: Text
     refs: tuple[Ref, ...]
+    # An interpretation whose words no longer fit a later rule is not rewritten (answers
+    # for past dates quote it): it gets `until`, and answers after that date use the
+    # interpretation `replaced_by` instead.
+    until: _dt.date | None = None
+    replaced_by: str | None = None
 
     @property
     def text(self) -> Text:
@@ -140,6 +164,42 @@ class Pseudocode:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """A public source that is not one of our texts: a press announcement or an
+    information page (calculator/data/references.toml). We do not have its text:
+    `summary` is our summary, never a quote."""
+
+    id: str
+    kind: str                    # one of REFERENCE_KINDS
+    title: str                   # as published, in title_lang
+    title_lang: str
+    publisher: Text
+    url: str
+    url_note: Text | None
+    published: str               # "YYYY-MM-DD", or "YYYY-MM" / "YYYY" when the day / month is not known
+    published_note: Text | None
+    effective: _dt.date          # the date the announced rule takes effect
+    label: Text                  # short label used in citations
+    summary: Text                # our summary (not a quote)
+
+    @property
+    def anchor(self) -> str:
+        return REFERENCE_PREFIX + self.id
+
+
+@dataclass(frozen=True)
+class PendingChange:
+    """A known later change of the rules that is not encoded yet (meta.toml [pending.<id>])."""
+
+    id: str
+    effective: _dt.date
+    warning: str                 # warning code: messages warnings.<code>
+    title: Text
+    summary: Text
+    refs: tuple[Ref, ...]
+
+
+@dataclass(frozen=True)
 class Rules:
     version: str
     known_valid_until: _dt.date
@@ -151,6 +211,8 @@ class Rules:
     pseudocodes: tuple[Pseudocode, ...]
     catalogue: Catalogue
     problems: tuple[str, ...] = field(default=())
+    references: Mapping[str, Reference] = field(default_factory=dict)
+    pending: tuple[PendingChange, ...] = ()
 
     def param(self, pid: str) -> Parameter:
         return self.parameters[pid]
@@ -159,6 +221,13 @@ class Rules:
         return self.parameters[pid].at(when)
 
     def citation_label(self, ref: Ref) -> Text:
+        if ref.is_reference:
+            r = self.references.get(ref.reference_id)
+            if r is None:
+                return Text(str(ref), str(ref))
+            return self.catalogue.text(
+                "citations.reference", kind=Key(f"citations.kinds.{r.kind}"), publisher=r.publisher,
+                published=PublishedDate(r.published), label=r.label)
         doc = self.documents.get(ref.doc, Text(ref.doc, ref.doc))
         if ref.is_code_row:
             code = ref.para[len("code-"):]
@@ -208,9 +277,87 @@ def _ref(obj: Any, where: str, problems: list[str]) -> Ref | None:
     return ref
 
 
+REFERENCE_KEYS = {"kind", "title", "title_lang", "publisher", "url", "url_note", "published", "published_note",
+                  "effective", "label", "summary"}
+PENDING_KEYS = {"effective", "warning", "title", "summary", "refs"}
+PUBLISHED_RE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+def _parse_reference(rid: str, table: Any, problems: list[str]) -> Reference | None:
+    where = f"{REFERENCES_FILE}: [references.{rid}]"
+    if not isinstance(table, dict):
+        problems.append(f"{where}: expected a table")
+        return None
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", rid):
+        problems.append(f"{where}: an id is lowercase letters, digits and '-'")
+    for k in sorted(set(table) - REFERENCE_KEYS):
+        problems.append(f"{where}: unknown key '{k}'")
+    for k in sorted(REFERENCE_KEYS - {"url_note", "published_note"} - set(table)):
+        problems.append(f"{where}: missing {k}")
+    kind = table.get("kind")
+    if kind not in REFERENCE_KINDS:
+        problems.append(f"{where}: kind must be one of {REFERENCE_KINDS}, got {kind!r}")
+    strings = {}
+    for k in ("title", "title_lang", "url", "published"):
+        v = table.get(k)
+        if not isinstance(v, str) or not v.strip():
+            if k in table and not isinstance(v, _dt.date):
+                problems.append(f"{where}: {k} must be a non-empty string")
+            v = ""
+        strings[k] = v
+    if strings["title_lang"] and strings["title_lang"] not in LANGS:
+        problems.append(f"{where}: title_lang must be one of {LANGS}")
+    if strings["url"] and not strings["url"].startswith("https://"):
+        problems.append(f"{where}: url must start with https://")
+    published = table.get("published")
+    if isinstance(published, _dt.date):
+        problems.append(f"{where}: write published as a quoted string, \"2024-01-17\" (or \"2024-01\", \"2024\" when the day or month is not known)")
+    elif strings["published"] and not PUBLISHED_RE.fullmatch(strings["published"]):
+        problems.append(f"{where}: published must be \"YYYY-MM-DD\", \"YYYY-MM\" or \"YYYY\", got {strings['published']!r}")
+    elif strings["published"]:
+        try:
+            PublishedDate(strings["published"]).check()
+        except ValueError:
+            problems.append(f"{where}: published {strings['published']!r} is not a real date")
+    effective = _date(table.get("effective"), f"{where} effective", problems) if "effective" in table else None
+    texts = {k: _text(table.get(k), f"{where} {k}", problems) for k in ("publisher", "label", "summary") if k in table}
+    notes = {k: _text(table[k], f"{where} {k}", problems) for k in ("url_note", "published_note") if k in table}
+    if effective is None or kind not in REFERENCE_KINDS or len(texts) < 3:
+        return None
+    return Reference(rid, kind, strings["title"], strings["title_lang"], texts["publisher"], strings["url"],
+                     notes.get("url_note"), strings["published"], notes.get("published_note"), effective,
+                     texts["label"], texts["summary"])
+
+
+def _parse_pending(pid: str, table: Any, problems: list[str]) -> PendingChange | None:
+    where = f"{META_FILE}: [pending.{pid}]"
+    if not isinstance(table, dict):
+        problems.append(f"{where}: expected a table")
+        return None
+    for k in sorted(set(table) - PENDING_KEYS):
+        problems.append(f"{where}: unknown key '{k}'")
+    for k in sorted(PENDING_KEYS - set(table)):
+        problems.append(f"{where}: missing {k}")
+    effective = _date(table.get("effective"), f"{where} effective", problems) if "effective" in table else None
+    warning = table.get("warning")
+    if "warning" in table and (not isinstance(warning, str) or not re.fullmatch(r"[a-z0-9_]+", warning)):
+        problems.append(f"{where}: warning must be a code like \"convention_2024_not_encoded\"")
+        warning = None
+    refs_raw = table.get("refs", [])
+    if not isinstance(refs_raw, list):
+        problems.append(f"{where}: refs must be a list of references")
+        refs_raw = []
+    refs = tuple(r for r in (_ref(x, f"{where} refs", problems) for x in refs_raw) if r)
+    title = _text(table.get("title"), f"{where} title", problems)
+    summary = _text(table.get("summary"), f"{where} summary", problems)
+    if effective is None or not warning:
+        return None
+    return PendingChange(pid, effective, warning, title, summary, refs)
+
+
 VALUE_KEYS = {"start", "end", "value", "ref", "also", "label", "note", "interpretations", "indexed"}
 PARAMETER_KEYS = {"description", "unit", "values"}
-INTERPRETATION_KEYS = {"title", "choice", "reason", "refs"}
+INTERPRETATION_KEYS = {"title", "choice", "reason", "refs", "until", "replaced_by"}
 CODE_KEYS = {
     "code", "care_type", "modality", "kind", "team", "outreach", "reserved_no_contribution",
     "description_fr", "description_nl", "start", "end", "ref",
@@ -284,12 +431,20 @@ def _parse_interpretation(iid: str, fname: str, table: Any, problems: list[str])
         problems.append(f"{where}: refs must be a non-empty list of references")
         refs_raw = []
     refs = tuple(r for r in (_ref(x, f"{where} refs", problems) for x in refs_raw) if r)
+    until = _date(table["until"], f"{where} until", problems) if "until" in table else None
+    replaced_by = table.get("replaced_by")
+    if ("until" in table) != ("replaced_by" in table):
+        problems.append(f"{where}: until and replaced_by go together (the date after which the interpretation "
+                        "replaced_by applies)")
+    if replaced_by is not None and not isinstance(replaced_by, str):
+        problems.append(f"{where}: replaced_by must be the id of an interpretation")
+        replaced_by = None
     return Interpretation(
         iid, fname,
         _text(table.get("title"), f"{where} title", problems),
         _text(table.get("choice"), f"{where} choice", problems),
         _text(table.get("reason"), f"{where} reason", problems),
-        refs,
+        refs, until, replaced_by,
     )
 
 
@@ -349,10 +504,40 @@ def parse_rules(files: Mapping[str, bytes]) -> Rules:
         limits = {}
     documents = {}
     docs_raw = meta.get("documents", {})
+    if not isinstance(docs_raw, dict):
+        problems.append(f"{META_FILE}: [documents] must be a table")
+        docs_raw = {}
     for doc in DOCUMENTS:
-        documents[doc] = _text(docs_raw.get(doc), f"{META_FILE}: [documents.{doc}]", problems)
-    for doc in set(docs_raw) - set(DOCUMENTS):
-        problems.append(f"{META_FILE}: [documents.{doc}] is not a known document {DOCUMENTS}")
+        if doc not in docs_raw:
+            documents[doc] = _text(None, f"{META_FILE}: [documents.{doc}]", problems)
+    for doc, table in docs_raw.items():
+        if doc == REFERENCES_DOC or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", doc):
+            problems.append(f"{META_FILE}: [documents.{doc}] is not a possible document id")
+            continue
+        documents[doc] = _text(table, f"{META_FILE}: [documents.{doc}]", problems)
+    pending = []
+    pending_raw = meta.get("pending", {})
+    if not isinstance(pending_raw, dict):
+        problems.append(f"{META_FILE}: [pending] must be a table")
+        pending_raw = {}
+    for pid, table in pending_raw.items():
+        pc = _parse_pending(pid, table, problems)
+        if pc:
+            pending.append(pc)
+    pending.sort(key=lambda p: p.effective)
+
+    references = {}
+    for key, table in parsed.get(REFERENCES_FILE, {}).items():
+        if key != "references":
+            problems.append(f"{REFERENCES_FILE}: unknown table [{key}] (write [references.<id>])")
+            continue
+        if not isinstance(table, dict):
+            problems.append(f"{REFERENCES_FILE}: [references] must be a table")
+            continue
+        for rid, rt in table.items():
+            r = _parse_reference(rid, rt, problems)
+            if r:
+                references[rid] = r
 
     anchors = {}
     for key, table in parsed.get(ANCHORS_FILE, {}).items():
@@ -374,7 +559,7 @@ def parse_rules(files: Mapping[str, bytes]) -> Rules:
     parameters: dict[str, Parameter] = {}
     interpretations: dict[str, Interpretation] = {}
     codes: list[Pseudocode] = []
-    special = {META_FILE, ANCHORS_FILE, *MESSAGE_FILES.values()}
+    special = {META_FILE, ANCHORS_FILE, REFERENCES_FILE, *MESSAGE_FILES.values()}
     for fname in sorted(parsed):
         if fname in special:
             continue
@@ -415,6 +600,8 @@ def parse_rules(files: Mapping[str, bytes]) -> Rules:
         pseudocodes=tuple(codes),
         catalogue=Catalogue(messages),
         problems=tuple(problems),
+        references=references,
+        pending=tuple(pending),
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from . import contribution, course, fees, networks, pseudocode, quota
 from .errors import ERROR_CODES
+from .params import REFERENCE_KINDS
 from .vocab import BILLING, CARE_TYPES, MODALITIES, NETWORKS, OUTCOMES, PLACES, QUESTIONS, REASONS, ROUTES
 
 MODULES = {
@@ -46,7 +47,10 @@ def schema() -> dict:
             "type": "object",
             "required": ["doc", "para", "label"],
             "additionalProperties": False,
-            "properties": {"doc": {"type": "string"}, "para": {"type": "string"}, "label": {"$ref": "#/$defs/text"}},
+            "properties": {"doc": {"type": "string"}, "para": {"type": "string"}, "label": {"$ref": "#/$defs/text"},
+                           "kind": {"enum": list(REFERENCE_KINDS),
+                                    "description": "only for a public reference that is not an official text "
+                                                   "(doc = \"changes\", para = \"ref-<id>\")"}},
         },
         "warning": {
             "type": "object",

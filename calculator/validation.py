@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from .i18n import LANGS
-from .params import DOCUMENTS, Parameter, Ref, Rules, parse_rules, read_data_files, to_cents
+from .locate import Located, locate_all
+from .params import REFERENCES_DOC, Parameter, Ref, Rules, parse_rules, read_data_files, to_cents
 from .vocab import (
     label_key_lists,
     CODE_CARE_TYPES, CODE_KINDS, CODE_MODALITIES, MODALITIES, NETWORKS, CARE_TYPES, PLACES, ROUTES, TEAMS, UNITS,
@@ -41,6 +42,7 @@ REQUIRED_PARAMETERS = {
     "copay_individual_bim": "eur",
     "copay_group": "eur",
     "first_session_free": "modalities",
+    "no_contribution_max_age": "age_limit",
     "reserved_no_contribution_codes": "codes",
     "fee_individual": "eur",
     "fee_group": "eur",
@@ -97,6 +99,9 @@ def _all_refs(rules: Rules) -> Iterable[tuple[str, Ref]]:
         yield f"code {pc.code}", pc.ref
     for key in rules.anchors:
         yield "anchors.toml", Ref.parse(key)
+    for pc in rules.pending:
+        for r in pc.refs:
+            yield f"meta.toml: [pending.{pc.id}]", r
 
 
 def _check_value(p: Parameter, v, rules: Rules, problems: list[str]) -> None:
@@ -114,6 +119,9 @@ def _check_value(p: Parameter, v, rules: Rules, problems: list[str]) -> None:
     elif unit == "age_years":
         if not is_int(val) or not 0 <= val <= 120:
             problems.append(f"{where}: an age must be a whole number of years, got {val!r}")
+    elif unit == "age_limit":
+        if val != "none" and (not is_int(val) or not 0 <= val <= 120):
+            problems.append(f"{where}: expected a whole number of years or \"none\", got {val!r}")
     elif unit in ("months", "providers"):
         if not is_int(val) or val <= 0:
             problems.append(f"{where}: expected a positive whole number, got {val!r}")
@@ -245,8 +253,14 @@ def validate_rules(rules: Rules, known_anchors: Mapping[str, set[str]] | None = 
     for where, ref in _all_refs(rules):
         if ref is None:
             continue
-        if ref.doc not in DOCUMENTS:
-            problems.append(f"{where}: unknown document '{ref.doc}' in {ref} (one of {DOCUMENTS})")
+        if ref.is_reference:
+            # A public source of references.toml, cited by its anchor on the "what changed" page.
+            if ref.reference_id not in rules.references:
+                problems.append(f"{where}: unknown reference '{ref}' (references.toml has "
+                                f"{', '.join(f'{REFERENCES_DOC}#ref-{r}' for r in rules.references) or 'none'})")
+            continue
+        if ref.doc not in rules.documents:
+            problems.append(f"{where}: unknown document '{ref.doc}' in {ref} (one of {tuple(rules.documents)})")
         elif not ref.is_code_row and str(ref) not in rules.anchors:
             problems.append(f"{where}: {ref} has no label in anchors.toml")
         if known_anchors is not None:
@@ -254,6 +268,35 @@ def validate_rules(rules: Rules, known_anchors: Mapping[str, set[str]] | None = 
                 problems.append(f"{where}: {ref}: no source file sources/{ref.doc}/fr.md")
             elif ref.para not in known_anchors[ref.doc]:
                 problems.append(f"{where}: {ref}: no paragraph {{#{ref.para}}} in sources/{ref.doc}")
+
+    # Interpretations replaced after a date: the replacement exists, the chain ends.
+    for it in rules.interpretations.values():
+        seen = {it.id}
+        cur = it
+        while cur.replaced_by:
+            if cur.replaced_by not in rules.interpretations:
+                problems.append(f"{cur.file}: [interpretations.{cur.id}]: replaced_by '{cur.replaced_by}' is not an interpretation")
+                break
+            cur = rules.interpretations[cur.replaced_by]
+            if cur.id in seen:
+                problems.append(f"{it.file}: [interpretations.{it.id}]: replaced_by goes round in a circle")
+                break
+            seen.add(cur.id)
+
+    # Known later changes not encoded yet.
+    for pc in rules.pending:
+        where = f"meta.toml: [pending.{pc.id}]"
+        if pc.effective <= rules.known_valid_until:
+            problems.append(f"{where}: effective {pc.effective} is not after known_valid_until "
+                            f"{rules.known_valid_until}")
+        if not rules.catalogue.has(f"warnings.{pc.warning}"):
+            problems.append(f"{where}: no message 'warnings.{pc.warning}' in messages.fr.toml and messages.nl.toml")
+    for r in rules.references.values():
+        for p in rules.parameters.values():
+            for v in p.values:
+                if any(x.is_reference and x.reference_id == r.id for x in v.refs) and v.start < r.effective:
+                    problems.append(f"{p.file}: [{p.id}] value from {v.start}: cites changes#ref-{r.id}, "
+                                    f"which takes effect only on {r.effective}")
 
     # Catalogues: same keys, same placeholders, nothing empty.
     cat = rules.catalogue
@@ -291,6 +334,13 @@ def validate(known_anchors: Mapping[str, set[str]] | None = None,
     return validate_rules(parse_rules(files if files is not None else read_data_files()), known_anchors)
 
 
+def validate_located(known_anchors: Mapping[str, set[str]] | None = None,
+                     files: Mapping[str, bytes] | None = None) -> list[Located]:
+    """The same problems, each with its data file, line and what to do (for the build)."""
+    files = files if files is not None else read_data_files()
+    return locate_all(validate(known_anchors, files), files)
+
+
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
@@ -302,9 +352,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.sources and anchors is None:
         print(f"calculator.validation: {sources} is not a folder", file=sys.stderr)
         return 1
-    problems = validate(anchors)
+    problems = validate_located(anchors)
     for p in problems:
-        print(f"calculator data: {p}", file=sys.stderr)
+        print(p, file=sys.stderr)
     if problems:
         print(f"calculator data: {len(problems)} problem(s)", file=sys.stderr)
         return 1

@@ -83,11 +83,12 @@ REASONS = (
     "first_session_free",
     "no_contribution_arrangement",
     "place_not_allowed",
+    "free_young_person",
 )
 BILLING = ("reserved_no_contribution_codes", "standard_codes")
 
 # Units of the parameters of the data files.
-UNITS = ("age_years", "sessions", "months", "eur", "providers", "places", "modalities", "codes")
+UNITS = ("age_years", "age_limit", "sessions", "months", "eur", "providers", "places", "modalities", "codes")
 
 # Reader-visible labels: vocabulary name -> catalogue prefix (labels.<prefix>.<value>).
 LABELLED = {

@@ -49,6 +49,12 @@ CONFIGS = {"fr": ROOT / "mkdocs.yml", "nl": ROOT / "mkdocs.nl.yml"}
 PREFIX = {"fr": "", "nl": "nl/"}
 DOC_ORDER = ["circular-8761", "inami-letter-2023", "amendment-5", "annex-pseudocodes", "riziv-note-clb"]
 
+
+def doc_order(docs) -> list[str]:
+    """The five first texts in their order, then any text added later, by date."""
+    later = sorted((d for d in docs if d not in DOC_ORDER), key=lambda d: (docs[d]["fr"].meta["date"], d))
+    return [d for d in DOC_ORDER if d in docs] + later
+
 MONTHS = {
     "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
            "septembre", "octobre", "novembre", "décembre"],
@@ -99,13 +105,31 @@ def check_refs(refs: list[tuple[str, Path, str]], anchors: dict[str, set[str]]) 
     problems = []
     for ref, path, what in refs:
         doc, _, para = ref.partition("#")
-        if doc not in anchors:
-            problems.append(SourceProblem(path, 0, f"{what}: unknown document in '{ref}'",
+        line = _line_of(path, f'"{ref}"')
+        if doc == "changes":  # the "what changed" page: a public reference or a pending change
+            from changes_page import reference_anchors
+
+            if para not in reference_anchors():
+                problems.append(SourceProblem(path, line, f"{what}: '{ref}' is not an anchor of the what-changed page",
+                                              f"use one of {', '.join(sorted('changes#' + a for a in reference_anchors()))}"))
+        elif doc not in anchors:
+            problems.append(SourceProblem(path, line, f"{what}: unknown document in '{ref}'",
                                           f"use one of {', '.join(sorted(anchors))}"))
         elif para and para not in anchors[doc]:
-            problems.append(SourceProblem(path, 0, f"{what}: paragraph '{ref}' does not exist",
-                                          f"use an id of sources/{doc}/fr.md (python scripts/check_sources.py lists them)"))
+            problems.append(SourceProblem(path, line, f"{what}: paragraph '{ref}' does not exist",
+                                          f"use an id of sources/{doc}/fr.md (python scripts/check_sources.py --ids {doc} lists them)"))
     return problems
+
+
+def _line_of(path: Path, needle: str) -> int:
+    """1-based line of the first occurrence of needle in a data file (0 if absent)."""
+    try:
+        for i, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if needle in text:
+                return i
+    except OSError:
+        pass
+    return 0
 
 
 def pseudocode_rows(docs, lang: str) -> list[dict]:
@@ -148,6 +172,9 @@ def render(docs) -> Path:
     from calculator_bridge import check_calculator
 
     problems += check_calculator(docs, anchors)
+    import changes_page
+
+    problems += changes_page.check(docs)
     if problems:
         raise SourceError(problems)
 
@@ -170,7 +197,7 @@ def render(docs) -> Path:
         def write(name: str, text: str) -> None:
             (target / name).write_text(text, encoding="utf-8")
 
-        for doc_id in DOC_ORDER:
+        for doc_id in doc_order(docs):
             src = docs[doc_id][lang]
             up = "../" if lang == "fr" else "../../"
             other_url = f"{up}{PREFIX[other]}{doc_id}/"
@@ -182,8 +209,12 @@ def render(docs) -> Path:
             **ctx, terms=sorted(glossary, key=lambda g: g["abbr"])))
         events = sorted(timeline, key=lambda e: e["date"])
         for e in events:
-            e["ref_label"] = docs[e["ref"].split("#")[0]][lang].meta["short_title"]
+            e["ref_label"] = changes_page.ref_label(e["ref"], docs, lang, t)
         write("timeline.md", env.get_template("timeline.md.j2").render(**ctx, events=events))
+        for name, text in changes_page.pages(env, ctx, docs, lang).items():  # changes.md, maintainer-guide.md
+            write(name, text)
+        from calculator_page import render as calculator_page  # also gives content pages calculator_widget()
+        write("calculator.md", calculator_page(env, ctx, lang))
         for page in sorted((CONTENT / lang).glob("*.md")):
             text = env.get_template(page.name).render(**ctx)
             if not text.startswith("---\n"):

@@ -151,6 +151,8 @@ def report(site: Path) -> dict[str, float]:
     docs = load_checked()
     out = {}
     for doc_id in sorted(docs):
+        if next(s for s in docs[doc_id].values() if s.is_original).meta.get("seed") == "none":
+            continue  # a text without a raw extraction (seed = "none"): nothing to compare
         matched, total, missing = share(doc_id, site)
         out[doc_id] = matched / total if total else 0.0
         print(f"{doc_id:22s} {matched:5d}/{total:5d} seed words on the page = {100 * out[doc_id]:.2f} %"

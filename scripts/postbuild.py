@@ -125,4 +125,5 @@ def postbuild(site: Path, docs=None) -> None:
             table_title = re.search(r"<h1[^>]*>(.*?)</h1>", (root / "pseudocodes" / "index.html").read_text(encoding="utf-8"), re.S)
             pages["pseudocodes/"] = (re.sub(r"<a class=\"headerlink\".*?</a>|<[^>]+>", "", table_title.group(1)).strip() if table_title else "Pseudocodes", codes)
             index_paragraphs(root, pages)
+    from calculator_page import publish; publish(site)  # Pyodide runtime in assets/pyodide/, embed pages
     from security import apply_csp; apply_csp(site)  # CSP meta + header files (last: hashes the final HTML)

@@ -16,15 +16,20 @@ a worker, so the same policies, with frame-ancestors, are also written as
 response headers for the static hosts that read a file from the published
 folder:
 
-- `_headers` (Netlify, Cloudflare Pages): one rule per page (two paths: `/dir/`
-  and `/dir/index.html`), never two CSP rules for one path (both hosts would
-  join them with a comma, i.e. enforce both), plus the workers' folders and one
-  `/*` rule with the headers every response gets;
+- `_headers` (Netlify, Cloudflare Pages): one rule per page, `/dir/*` (which
+  also matches `/dir/` itself), or `/dir/` and `/dir/index.html` for a page with
+  pages below it, so that no path ever gets two CSP rules (both hosts would join
+  them with a comma, i.e. enforce both); plus the workers' folders and one `/*`
+  rule with the headers every response gets (Cloudflare reads 100 rules at most);
 - `vercel.json` (Vercel, when site/ is the deployed folder): the same rules.
 
 GitHub Pages sends no custom headers: there the <meta> policy is what applies.
 Only the embed page may be framed by other sites (frame-ancestors *); every
 other page says frame-ancestors 'none' and X-Frame-Options: DENY.
+
+`headers_server(site)` serves site/ on localhost WITH the headers of its
+`_headers` file, as those hosts would (the quality tests and the Lighthouse
+audit use it: a page is then governed by both its <meta> and header policies).
 """
 
 from __future__ import annotations
@@ -150,14 +155,14 @@ def _with_meta(page_html: str, content: str) -> str:
     return page_html[: m.end()] + meta + page_html[m.end():]
 
 
-def _url_paths(rel: str) -> list[str]:
-    """The request paths a host serves site/<rel> under."""
-    if rel == "index.html":
-        return ["/", "/index.html"]
-    if rel.endswith("/index.html"):
-        folder = "/" + rel[: -len("index.html")]
-        return [folder, folder + "index.html"]
-    return ["/" + rel]
+def _url_paths(rel: str, all_pages) -> list[str]:
+    """The path patterns of a _headers rule for site/<rel>: a page's folder with
+    a splat, unless other pages live below it (its rule would reach them)."""
+    if not rel.endswith("index.html"):
+        return ["/" + rel]
+    folder = "/" + rel[: -len("index.html")]
+    nested = any(other != rel and ("/" + other).startswith(folder) for other in all_pages)
+    return [folder, folder + "index.html"] if nested else [folder + "*"]
 
 
 def header_rules(site: Path, pages: dict[str, tuple[list[str], bool]]) -> list[tuple[str, dict[str, str]]]:
@@ -168,7 +173,7 @@ def header_rules(site: Path, pages: dict[str, tuple[list[str], bool]]) -> list[t
         headers = {"Content-Security-Policy": policy(hashes, wasm, "*" if embed else "'none'")}
         if not embed:
             headers["X-Frame-Options"] = "DENY"
-        for path in _url_paths(rel):
+        for path in _url_paths(rel, pages):
             rules.append((path, headers))
     for folder, wasm in WORKER_DIRS.items():
         for found in sorted(p for p in site.glob(f"**/{folder}") if p.is_dir()):
@@ -210,6 +215,92 @@ def apply_csp(site: Path) -> None:
         path.write_text(_with_meta(page_html, policy(hashes, wasm)), encoding="utf-8")
         pages[rel] = (hashes, wasm)
     write_header_files(site, header_rules(site, pages))
+
+
+def parse_headers_file(text: str) -> list[tuple[re.Pattern, dict[str, str]]]:
+    """Netlify/Cloudflare `_headers`: a path pattern (with * splats) at column 0,
+    then indented 'Name: value' lines."""
+    rules: list[tuple[re.Pattern, dict[str, str]]] = []
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace():
+            pattern = "^" + ".*".join(re.escape(part) for part in line.strip().split("*")) + "$"
+            rules.append((re.compile(pattern), {}))
+        else:
+            name, _, value = line.strip().partition(":")
+            rules[-1][1][name.strip()] = value.strip()
+    return rules
+
+
+def headers_for(rules, path: str) -> list[tuple[str, str]]:
+    """Every header a host would send for `path` (all matching rules, in order)."""
+    path = path.split("?", 1)[0].split("#", 1)[0]
+    out: list[tuple[str, str]] = []
+    for pattern, headers in rules:
+        if pattern.match(path):
+            out += headers.items()
+    return out
+
+
+COMPRESSED_TYPES = ("text/", "application/javascript", "application/json", "application/wasm", "image/svg+xml",
+                    "application/xml")
+
+
+def headers_server(site: Path, port: int = 0, compress: bool = True):
+    """A ThreadingHTTPServer on 127.0.0.1 serving `site` (scripts/serve.py's MIME
+    types) that adds the headers of site/_headers and, like every common static
+    host, gzips text and WebAssembly for browsers that accept it; call
+    serve_forever() in a thread."""
+    import gzip
+    import io
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from serve import make_server
+
+    site = Path(site)
+    server = make_server(port, "/", site)
+    headers_file = site / "_headers"
+    rules = parse_headers_file(headers_file.read_text(encoding="utf-8")) if headers_file.exists() else []
+    handler = server.RequestHandlerClass  # functools.partial(Handler subclass, directory=...)
+    cache: dict[tuple[str, float], bytes] = {}
+
+    class WithHeaders(handler.func):
+        def end_headers(self):
+            for name, value in headers_for(rules, self.path):
+                self.send_header(name, value)
+            super().end_headers()
+
+        def send_head(self):
+            path = Path(self.translate_path(self.path))
+            if path.is_dir():
+                path = path / "index.html"
+            ctype = self.guess_type(str(path))
+            if (not compress or "gzip" not in self.headers.get("Accept-Encoding", "") or not path.is_file()
+                    or not ctype.startswith(COMPRESSED_TYPES) or not self.path.split("?")[0].endswith(
+                        ("/", path.name))):
+                return super().send_head()
+            key = (str(path), path.stat().st_mtime)
+            if key not in cache:
+                cache[key] = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+            body = cache[key]
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Vary", "Accept-Encoding")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return io.BytesIO(body)
+
+    server.RequestHandlerClass = type(handler)(WithHeaders, *handler.args, **handler.keywords)
+    default_handle_error = server.handle_error
+
+    def handle_error(request, client_address):  # a browser that stops reading is no error
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            default_handle_error(request, client_address)
+
+    server.handle_error = handle_error
+    return server
 
 
 if __name__ == "__main__":

@@ -30,6 +30,13 @@ FOOTREF_RE = re.compile(r"\[\^([0-9A-Za-z-]+)\](?!:)")
 CODE_REF_RE = re.compile(r"\{code:([^}]*)\}")
 DOC_LINK_RE = re.compile(r"\]\(doc:([^)#\s]*)(?:#([^)\s]*))?\)")
 LOOSE_ID_RE = re.compile(r"\{#[^}]*\}")
+# Markers left by scripts/new_source.py and scripts/import_text.py in a draft: the
+# build refuses a file that still has one, so a draft cannot be published blind.
+DRAFT_MARK_RE = re.compile(r"\bTODO-(TRANSLATE|REVIEW)\b")
+DRAFT_FIX = {
+    "TRANSLATE": "translate the text (it is the original's text, copied by scripts/new_source.py), then delete the marker 'TODO-TRANSLATE:'",
+    "REVIEW": "compare this block with the original document, correct it (see sources/README.md), then delete the marker 'TODO-REVIEW:'",
+}
 
 REQUIRED_META = {
     "id": str,
@@ -347,7 +354,22 @@ def parse_source(path: Path) -> tuple[Source | None, list[SourceProblem]]:
             if LOOSE_ID_RE.search(t):
                 problems.append(SourceProblem(path, line, f"an id marker stands inside the text: {LOOSE_ID_RE.search(t).group(0)}",
                                               "put the '{#id}' at the start of the block or list item, or separate the blocks by a blank line"))
+    _check_draft_marks(path, lines, body_start, problems)
     return src, problems
+
+
+def _check_draft_marks(path: Path, lines: list[str], body_start: int, problems: list[SourceProblem]) -> None:
+    """A draft's markers (TODO-TRANSLATE, TODO-REVIEW), in the metadata or the body."""
+    found = [(i, m) for i, line in enumerate(lines) for m in [DRAFT_MARK_RE.search(line)] if m]
+    shown = 5
+    for i, m in found[:shown]:
+        what = "metadata" if i < body_start else "text"
+        state = "not translated" if m.group(1) == "TRANSLATE" else "not reviewed"
+        problems.append(SourceProblem(path, i + 1, f"draft marker TODO-{m.group(1)}: this {what} is {state} yet",
+                                      DRAFT_FIX[m.group(1)]))
+    if len(found) > shown:
+        problems.append(SourceProblem(path, found[shown][0] + 1, f"and {len(found) - shown} more draft marker(s) in this file, from this line on",
+                                      "search the file for TODO-TRANSLATE and TODO-REVIEW: each one must go before the text is published"))
 
 
 def footnote_refs(src: Source) -> list[tuple[str, int]]:
@@ -404,12 +426,16 @@ def load_all(root: Path = SOURCES) -> tuple[dict[str, dict[str, Source]], list[S
             set_fr, set_nl = set(ids_fr), set(ids_nl)
             for aid, line in a_fr:
                 if aid not in set_nl:
-                    problems.append(SourceProblem(nl.path, 0, f"paragraph id '{aid}' (fr.md line {line}) has no translation",
-                                                  f"add the block '{{#{aid}}}' to nl.md at the same place"))
+                    where, after = _insertion_point(a_fr, aid, dict(a_nl), nl.body_line)
+                    problems.append(SourceProblem(nl.path, where, f"paragraph id '{aid}' (fr.md line {line}) has no translation",
+                                                  f"add the block '{{#{aid}}}' with its translation to nl.md {after} "
+                                                  f"(after changing the blocks of the original: python scripts/new_source.py {doc_id} --translation)"))
             for aid, line in a_nl:
                 if aid not in set_fr:
-                    problems.append(SourceProblem(fr.path, 0, f"paragraph id '{aid}' (nl.md line {line}) is not in fr.md",
-                                                  f"add the block '{{#{aid}}}' to fr.md or remove it from nl.md"))
+                    where, after = _insertion_point(a_nl, aid, dict(a_fr), fr.body_line)
+                    problems.append(SourceProblem(fr.path, where, f"paragraph id '{aid}' (nl.md line {line}) is not in fr.md",
+                                                  f"add the block '{{#{aid}}}' to fr.md {after}, or remove it from nl.md "
+                                                  f"(after changing the blocks of the original: python scripts/new_source.py {doc_id} --translation)"))
             if set_fr == set_nl:
                 first = next(i for i, (x, y) in enumerate(zip(ids_fr, ids_nl)) if x != y)
                 problems.append(SourceProblem(nl.path, a_nl[first][1], f"blocks are not in the same order as in fr.md (here '{ids_nl[first]}', fr.md has '{ids_fr[first]}')",
@@ -435,6 +461,16 @@ def load_all(root: Path = SOURCES) -> tuple[dict[str, dict[str, Source]], list[S
                             problems.append(SourceProblem(s.path, line, f"link to unknown paragraph 'doc:{target}#{para}'",
                                                           f"use an id that exists in sources/{target}/{s.lang}.md"))
     return docs, problems
+
+
+def _insertion_point(anchors: list[tuple[str, int]], aid: str, other: dict[str, int], body_line: int) -> tuple[int, str]:
+    """Where a block missing from the other file goes: (line, words) after the
+    nearest preceding id that the other file has."""
+    ids = [a for a, _ in anchors]
+    for prev in reversed(ids[:ids.index(aid)]):
+        if prev in other:
+            return other[prev], f"after the block '{{#{prev}}}' (line {other[prev]})"
+    return body_line, "at the start of the text (before the first block)"
 
 
 def lang_anchor_missing(langs: dict[str, Source], lang: str, para: str) -> bool:

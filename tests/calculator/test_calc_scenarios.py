@@ -41,7 +41,14 @@ def test_every_route_and_place_on_both_sides_of_the_amendment():
 
 def test_both_sides_of_every_effective_date_and_age_bound():
     dates = {s.request.get("date") for s in SCENARIOS}
-    for d in ("2022-10-20", "2022-10-21", "2023-08-31", "2023-09-01", "2024-01-31", "2024-02-01"):
+    for d in ("2022-10-20", "2022-10-21", "2023-08-31", "2023-09-01", "2024-01-31", "2024-02-01",
+              "2024-03-31", "2024-04-01"):
         assert d in dates, d
     ages = {s.request.get("age") for s in SCENARIOS if s.request.get("question") == "networks"}
     assert {14, 15, 23, 24} <= ages
+    # The free sessions up to 23 years inclusive, from 1 February 2024: both ages on both sides.
+    sides = {(s.request["date"], s.request["age"]) for s in SCENARIOS
+             if s.request.get("question") == "contribution" and "errors" not in s.spec}
+    for d in ("2024-01-31", "2024-02-01", "2024-03-31", "2024-04-01"):
+        for age in (23, 24):
+            assert (d, age) in sides, (d, age)

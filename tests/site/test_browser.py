@@ -33,7 +33,16 @@ def search(watch, base_url: str, query: str) -> list[tuple[str, str]]:
             break
         except Exception:
             continue
+    # The theme shows the results 10 pages at a time and adds more when the list is
+    # scrolled: scroll until every result is there (the site has more pages every year).
     items = page.locator(".md-search-result__item a")
+    count = -1
+    for _ in range(20):
+        if items.count() == count:
+            break
+        count = items.count()
+        page.locator(".md-search__scrollwrap").evaluate("el => el.scrollTo(0, el.scrollHeight)")
+        page.wait_for_timeout(150)
     return [(items.nth(i).get_attribute("href"), items.nth(i).inner_text()) for i in range(items.count())]
 
 

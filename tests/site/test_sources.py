@@ -105,7 +105,8 @@ def test_missing_translation_file_is_reported(tmp_path):
 def test_the_real_sources_are_valid_and_ids_match_across_languages():
     docs, problems = load_all()
     assert problems == [], "\n".join(map(str, problems))
-    assert set(docs) == {"circular-8761", "inami-letter-2023", "amendment-5", "annex-pseudocodes", "riziv-note-clb"}
+    # the five first texts; a maintainer adds more (MAINTAINERS.md)
+    assert set(docs) >= {"circular-8761", "inami-letter-2023", "amendment-5", "annex-pseudocodes", "riziv-note-clb"}
     for doc, langs in docs.items():
         assert [a for a, _ in langs["fr"].anchors()] == [a for a, _ in langs["nl"].anchors()], doc
         assert sum(s.is_original for s in langs.values()) == 1, doc

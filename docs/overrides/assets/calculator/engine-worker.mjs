@@ -33,16 +33,24 @@ async function load({ indexURL, lockFileURL }) {
   indexURL = absolute(indexURL, "indexURL");
   if (!indexURL.endsWith("/")) indexURL += "/";
   lockFileURL = absolute(lockFileURL, "lockFileURL");
+  checkWasm();
   const { loadPyodide } = await import(indexURL + "pyodide.mjs");
-  const pyodide = await Promise.race([
-    loadPyodide({
-      indexURL,
-      lockFileURL,
-      stdout: (msg) => console.log("[pyodide]", msg),
-      stderr: (msg) => console.warn("[pyodide]", msg),
-    }),
-    wasmMimeProblem(indexURL + "pyodide.asm.wasm"),
-  ]);
+  const watcher = watchFatalLogs();
+  let pyodide;
+  try {
+    pyodide = await Promise.race([
+      loadPyodide({
+        indexURL,
+        lockFileURL,
+        stdout: (msg) => console.log("[pyodide]", msg),
+        stderr: (msg) => console.warn("[pyodide]", msg),
+      }),
+      wasmMimeProblem(indexURL + "pyodide.asm.wasm"),
+      watcher.failed,
+    ]);
+  } finally {
+    watcher.stop();
+  }
   const t1 = performance.now();
   await pyodide.loadPackage(PACKAGE, {
     messageCallback: () => {},
@@ -57,6 +65,55 @@ async function load({ indexURL, lockFileURL }) {
   const t2 = performance.now();
   self.postMessage({ type: "ready", ms: t2 - t0, boot_ms: t1 - t0 });
   return answerJson;
+}
+
+// WebAssembly missing (an old browser) or forbidden (a Content Security Policy
+// without 'wasm-unsafe-eval'): say so at once rather than after the timeout.
+function checkWasm() {
+  if (typeof WebAssembly !== "object" || typeof WebAssembly.Module !== "function") {
+    throw new Error("this browser cannot run WebAssembly");
+  }
+  try {
+    new WebAssembly.Module(Uint8Array.of(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00));
+  } catch (e) {
+    throw new Error(`WebAssembly is blocked here: ${reasonOf(e)}`);
+  }
+}
+
+// loadPyodide() does not reject when the wasm cannot be fetched, compiled or
+// instantiated, nor when the standard library cannot be installed: it only
+// logs ("wasm instantiation failed!", then the cause) and never settles. While
+// it loads, its warnings and errors are watched (and still logged) and such a
+// message rejects `failed` with the cause it gave.
+const FATAL = /wasm instantiation failed|error occurred while installing the standard library/i;
+
+function watchFatalLogs() {
+  const original = { warn: console.warn, error: console.error };
+  let fatal = null;
+  let cause = null;
+  let rejectFailed;
+  const failed = new Promise((_, reject) => { rejectFailed = reject; });
+  const text = (args) => args.map((a) => (a && a.message ? `${a.name || "Error"}: ${a.message}` : String(a))).join(" ");
+  const watch = (level) => (...args) => {
+    original[level].apply(console, args);
+    const line = text(args).split("\n")[0];
+    if (fatal === null && FATAL.test(line)) {
+      fatal = line;
+      // the cause comes in the next message
+      setTimeout(() => rejectFailed(new Error(cause ? `${fatal} ${cause}` : fatal)), 50);
+    } else if (fatal !== null && cause === null) {
+      cause = line;
+    }
+  };
+  console.warn = watch("warn");
+  console.error = watch("error");
+  return {
+    failed,
+    stop() {
+      console.warn = original.warn;
+      console.error = original.error;
+    },
+  };
 }
 
 // loadPyodide() never settles when the wasm is not served as application/wasm

@@ -75,3 +75,23 @@
     setupCodeTable();
   }
 })();
+
+// Theme fixes (issue 6, quality gates): see docs/overrides/assets/project/site.css.
+(function () {
+  "use strict";
+  // The search dialog of mkdocs-material has no accessible name: give it the
+  // search field's own label, already in the page's language.
+  var dialog = document.querySelector('.md-search[role="dialog"]');
+  var field = dialog && dialog.querySelector("input[aria-label]");
+  if (field && !dialog.hasAttribute("aria-label")) {
+    dialog.setAttribute("aria-label", field.getAttribute("aria-label"));
+  }
+  // The drawer and search toggles lost autocomplete="off" (invalid on a
+  // checkbox, scripts/theme_hooks.py): a reloaded or restored page starts closed.
+  window.addEventListener("pageshow", function () {
+    ["__drawer", "__search"].forEach(function (id) {
+      var toggle = document.getElementById(id);
+      if (toggle && toggle.checked) toggle.click();
+    });
+  });
+})();

@@ -1,0 +1,366 @@
+"""The calculator in a real browser (Debian chromium), against the built site,
+in both languages.
+
+The engine (Pyodide in a module worker) takes a few seconds to start: each test
+that needs it boots it once and runs many answers through the page. Every
+answer the page shows is compared with calculator.answer() in CPython.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from calcpage import (CONTAINER_JS, LANG_PREFIX, PAGE_VIEW_JS, Scenario, expected_fragment, expected_view,
+                      fragment_fields, load_scenarios, today, wait_for_view)
+
+SCENARIOS = load_scenarios()
+BOOT_TIMEOUT_MS = 120_000
+
+
+def lang_root(base_url: str, lang: str) -> str:
+    return base_url + LANG_PREFIX[lang]
+
+
+def wait_ready(page) -> None:
+    page.wait_for_selector("#calculator[aria-busy=false]", timeout=BOOT_TIMEOUT_MS)
+    assert page.locator("#calc-failed").is_hidden(), page.locator("#calc-failed").inner_text()
+
+
+def check_scenario(page, s: Scenario, lang: str, base_url: str) -> list[str]:
+    """Problems of the page's answer to scenario s (empty: the page is right)."""
+    day = today()
+    request = s.request(day)
+    values = s.values(day)
+    expected = expected_view(s.question, request, values, lang, lang_root(base_url, lang))
+    problems = []
+    if expected["state"] != s.expect:
+        problems.append(f"the scenario expects {s.expect}, CPython gives {expected['state']}")
+    seen = wait_for_view(page, expected)
+    if seen != expected:
+        diff = {k: (seen.get(k), expected[k]) for k in expected if seen.get(k) != expected[k]}
+        problems.append(f"page != CPython: {diff}")
+    box = page.evaluate(CONTAINER_JS)
+    want_fragment = expected_fragment(s.question, request, values)
+    if fragment_fields(box["hash"]) != want_fragment:
+        problems.append(f"fragment {box['hash']} != {want_fragment}")
+    if expected["fieldErrors"]:
+        for key in expected["fieldErrors"]:
+            if f"calc-{key}" not in box["invalid"]:
+                problems.append(f"field {key} is not marked aria-invalid ({box['invalid']})")
+            elif f"calc-{key}-error" not in (box["describedby"].get(f"calc-{key}") or ""):
+                problems.append(f"field {key}'s message is not in its aria-describedby")
+    elif box["invalid"]:
+        problems.append(f"fields marked invalid without an error: {box['invalid']}")
+    return problems
+
+
+def run_scenarios(page, lang: str, base_url: str) -> dict[str, list[str]]:
+    failures = {}
+    for s in SCENARIOS:
+        page.evaluate("h => { location.hash = h; }", s.fragment())
+        problems = check_scenario(page, s, lang, base_url)
+        if problems:
+            failures[s.name] = problems
+    return failures
+
+
+def test_scenarios_equal_cpython_in_both_languages_and_links_restore_state(new_page, base_url):
+    """Every scenario in French, then the language switch, then every scenario in
+    Dutch: two engine boots. The first scenario of each language comes from a
+    link opened in a fresh page (a shared link restores the state)."""
+    watch = new_page()
+    page = watch.page
+    first = SCENARIOS[0]
+    page.goto(base_url + "calculator/" + first.fragment())
+    wait_ready(page)
+    assert check_scenario(page, first, "fr", base_url) == []
+    failures = run_scenarios(page, "fr", base_url)
+    assert failures == {}, failures
+
+    # The language switch keeps the inputs (the fragment).
+    shared = SCENARIOS[8]  # a course: many fields
+    page.evaluate("h => { location.hash = h; }", shared.fragment())
+    assert check_scenario(page, shared, "fr", base_url) == []
+    page.locator(".md-header__option .md-select button").first.hover()
+    page.locator("a[data-language-switch][hreflang='nl'].md-select__link").click()
+    page.wait_for_url(re.compile(r"/nl/calculator/#q=course"))
+    wait_ready(page)
+    assert check_scenario(page, shared, "nl", base_url) == []
+    failures = run_scenarios(page, "nl", base_url)
+    assert failures == {}, failures
+    assert watch.foreign == []
+    assert watch.console_errors == []
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_prebuilt_answer_before_the_engine_then_the_engines(new_page, base_url, lang):
+    """Before the engine is ready the page already shows the answer for its
+    default inputs (computed at build time by the same package), says that the
+    calculator is loading, and the container is aria-busy. The runtime is held
+    back here; the engine's own answer is checked by the scenario test."""
+    watch = new_page()
+    page = watch.page
+    held = []
+    page.route("**/assets/pyodide/pyodide.asm.wasm", lambda route: held.append(route))
+    page.goto(lang_root(base_url, lang) + "calculator/")
+    page.wait_for_function("() => document.querySelector('#calc-all') && !document.querySelector('#calc-all').disabled")
+    box = page.evaluate(CONTAINER_JS)
+    assert box["busy"] == "true"
+    from calculator_page import catalog
+
+    t = catalog(lang)["calculator"]
+    assert box["status"] == t["status_loading"]
+    assert page.locator("#calc-status").is_visible()
+    default = Scenario("default", {"q": "contribution"}, "answer")
+    expected = expected_view("contribution", default.request(today()), default.values(today()), lang,
+                             lang_root(base_url, lang))
+    assert page.evaluate(PAGE_VIEW_JS) == expected
+    # The answer the HTML carries (before any script) is the same.
+    from markupsafe import escape
+
+    html = page.evaluate("() => fetch(location.href).then(r => r.text())")
+    assert str(escape(expected["explanation"])) in html
+    # A state the build did not compute waits for the engine, and says so.
+    page.evaluate("h => { location.hash = h; }", SCENARIOS[1].fragment())
+    page.wait_for_function("() => document.getElementById('calc-result').dataset.state === 'pending'")
+    assert page.evaluate(CONTAINER_JS)["status"] == t["status_waiting"]
+    assert page.locator("#calc-result").inner_text().strip() == t["pending"]
+    for route in held:
+        route.abort()
+    assert watch.foreign == []
+
+
+def test_prebuilt_answer_on_a_later_day(new_page, base_url):
+    """Read on a later day than the build (the date field says today): when the
+    package answered the build's day with its latest rules (its warning
+    rules_may_have_changed), the page shows that answer for today too before
+    the engine is ready."""
+    from datetime import date, datetime, timedelta
+
+    from calculator_page import build_date
+
+    later = date.fromisoformat(build_date()) + timedelta(days=3)
+    watch = new_page()
+    page = watch.page
+    page.clock.set_fixed_time(datetime(later.year, later.month, later.day, 12, 0))
+    held = []
+    page.route("**/assets/pyodide/pyodide.asm.wasm", lambda route: held.append(route))
+    page.goto(base_url + "calculator/")
+    page.wait_for_function("() => !document.querySelector('#calc-all').disabled")
+    assert page.input_value("#calc-date") == later.isoformat()
+    s = Scenario("later", {"q": "contribution", "date": later.isoformat()}, "answer")
+    request = s.request(later.isoformat())
+    answer_at_build = __import__("calculator").answer({**request, "date": build_date()})
+    view = page.evaluate(PAGE_VIEW_JS)
+    if any(w["code"] == "rules_may_have_changed" for w in answer_at_build["warnings"]):
+        assert view == expected_view("contribution", request, s.values(later.isoformat()), "fr", base_url)
+    else:
+        assert view["state"] == "pending"
+    for route in held:
+        route.abort()
+
+
+def test_keyboard_only(new_page, base_url):
+    """Tab into the form, choose a question with the arrow keys, type, tick a box:
+    the answer follows, without a mouse."""
+    watch = new_page()
+    page = watch.page
+    page.goto(base_url + "calculator/")
+    wait_ready(page)
+    # Tab from the top of the page until the focus reaches the first question.
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement && document.activeElement.name === 'calc-question'"):
+            break
+    else:
+        pytest.fail("Tab never reached the calculator's first question")
+    assert page.evaluate("() => document.activeElement.value") == "contribution"
+    page.keyboard.press("ArrowDown")  # -> "course"
+    assert page.evaluate("() => document.activeElement.value") == "course"
+    assert page.evaluate("() => document.getElementById('calc-question-course').checked")
+    # Tab to the age, type a new one.
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.id") == "calc-age":
+            break
+    assert page.evaluate("() => document.activeElement.id") == "calc-age"
+    page.keyboard.press("Control+A")
+    page.keyboard.type("30")
+    # Tab on to the sessions and type 4.
+    for _ in range(15):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.id") == "calc-sessions":
+            break
+    assert page.evaluate("() => document.activeElement.id") == "calc-sessions"
+    page.keyboard.press("Control+A")
+    page.keyboard.type("4")
+    # Tab to "the course starts with the very first session" and untick it with Space.
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "calc-course_first"
+    page.keyboard.press("Space")
+    state = {"q": "course", "age": 30, "sessions": 4, "first_session": False}
+    s = Scenario("keyboard", state, "answer")
+    assert check_scenario(page, s, "fr", base_url) == []
+    # Enter does not submit anything (no round trip): the page stays, the answer too.
+    url = page.url
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(200)
+    assert page.url == url
+    assert watch.foreign == []
+
+
+@pytest.mark.parametrize("lang, message", [("fr", "il faut un nombre entre 0 et 120"),
+                                            ("nl", "is een getal tussen 0 en 120 nodig")])
+def test_bad_input_typed_shows_the_localized_message_next_to_the_field(new_page, base_url, lang, message):
+    watch = new_page(width=360, height=800)
+    page = watch.page
+    page.goto(lang_root(base_url, lang) + "calculator/")
+    wait_ready(page)
+    page.fill("#calc-age", "-2")
+    error = page.locator("#calc-age-error")
+    error.wait_for(state="visible")
+    assert message in error.inner_text()
+    assert page.get_attribute("#calc-age", "aria-invalid") == "true"
+    assert "calc-age-error" in page.get_attribute("#calc-age", "aria-describedby")
+    # the message is also in the live region, and nothing shows NaN or a traceback
+    result = page.locator("#calc-result").inner_text()
+    assert message in result
+    text = page.locator("#calculator").inner_text()
+    for bad in ("NaN", "Traceback", "undefined", "null", "[object"):
+        assert bad not in text
+    # fixing the field clears the message
+    page.fill("#calc-age", "12")
+    error.wait_for(state="hidden")
+    assert page.get_attribute("#calc-age", "aria-invalid") is None
+    assert watch.foreign == []
+
+
+def test_phone_width(new_page, base_url):
+    """360 px: nothing wider than the screen, inputs and the answer usable."""
+    watch = new_page(width=360, height=740, is_mobile=True, has_touch=True)
+    page = watch.page
+    page.goto(base_url + "nl/calculator/#q=course&age=16&sessions=8")
+    wait_ready(page)
+    widths = page.evaluate("""() => ({
+        doc: document.documentElement.scrollWidth,
+        calc: document.getElementById('calculator').getBoundingClientRect().right,
+        wide: [...document.querySelectorAll('#calculator *')].filter(e => e.getBoundingClientRect().right > 361 && e.offsetParent).map(e => e.tagName + '#' + e.id + '.' + e.className).slice(0, 5),
+    })""")
+    assert widths["doc"] <= 360, widths
+    assert widths["calc"] <= 360, widths
+    assert widths["wide"] == [], widths
+    for selector in ("#calc-age", "#calc-sessions", "#calc-place", "#calc-question-course"):
+        box = page.locator(selector).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 360, (selector, box)
+    # touch targets: each choice and input is at least 44 px high (radios via their label)
+    heights = page.evaluate("""() => [...document.querySelectorAll('#calculator .calc__choice, #calculator select, #calculator input[type=number], #calculator input[type=date]')]
+        .filter(e => e.offsetParent).map(e => e.getBoundingClientRect().height)""")
+    assert min(heights) >= 44, heights
+    page.tap("#calc-question-quota")
+    page.wait_for_function("() => !document.querySelector('[data-key=care_type]').hidden")
+    assert "q=quota" in page.evaluate("() => location.hash")
+    assert watch.foreign == []
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_without_javascript_the_page_gives_the_tables_and_says_why(browser, base_url, lang):
+    from calculator_page import catalog
+
+    t = catalog(lang)["calculator"]
+    ctx = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    requests = []
+    ctx.on("request", lambda r: requests.append(r.url))
+    page = ctx.new_page()
+    page.goto(lang_root(base_url, lang) + "calculator/")
+    notice = page.locator(".calc__noscript")
+    assert notice.is_visible()
+    assert t["noscript"] in notice.inner_text()
+    assert page.locator("#calc-status").is_hidden()  # no promise of a loading calculator
+    assert page.locator("#calc-age").is_disabled()
+    # the answer for the default inputs and the tables are there
+    assert page.locator("#calc-result .calc__amount").inner_text().strip()
+    assert page.locator("#tables").is_visible()
+    assert page.locator(".calc-table table").count() >= 4
+    cells = page.locator(".calc-table td").all_inner_texts()
+    assert any("€" in c for c in cells)
+    assert not any("/assets/pyodide/" in u or u.endswith(".wasm") for u in requests), requests
+    assert all(u.startswith(base_url) for u in requests), requests
+    ctx.close()
+
+
+def _block_wasm_by_csp(route):
+    response = route.fetch()
+    route.fulfill(response=response, headers={**response.headers,
+                                              "content-security-policy": "default-src 'self'; script-src 'self'"})
+
+
+@pytest.mark.parametrize("lang, how", [("fr", "network"), ("nl", "csp")])
+def test_engine_failure_shows_why_and_the_tables(new_page, base_url, lang, how):
+    """The runtime cannot load (network: the wasm download fails; csp: the
+    worker may not compile WebAssembly, as under a strict policy or on a locked
+    down phone): the page says so at once, with the reason, and points to the tables."""
+    from calculator_page import catalog
+
+    t = catalog(lang)["calculator"]
+    watch = new_page()
+    page = watch.page
+    if how == "network":
+        page.route("**/assets/pyodide/pyodide.asm.wasm", lambda route: route.abort())
+    else:
+        page.route("**/assets/calculator/engine-worker.mjs", _block_wasm_by_csp)
+    page.goto(lang_root(base_url, lang) + "calculator/")
+    page.wait_for_selector("#calculator[aria-busy=false]", timeout=20_000)
+    failed = page.locator("#calc-failed")
+    assert failed.is_visible()
+    prefix = t["failed"].split("(")[0].strip()
+    assert failed.inner_text().startswith(prefix)
+    assert re.search(r"\(.+\)", failed.inner_text()), "the message gives the reason"
+    assert page.locator("#calc-status").is_hidden()
+    assert page.locator("#calc-age").is_disabled()
+    link = failed.locator("a")
+    link.click()
+    page.wait_for_url(re.compile(r"#tables$"))
+    assert page.locator(".calc-table").first.is_visible()
+    # the answer computed at build time is still shown, never a blank
+    assert page.locator("#calc-result .calc__amount").inner_text().strip()
+    assert watch.foreign == []
+
+
+def test_parents_page_embeds_a_compact_calculator(new_page, base_url):
+    watch = new_page()
+    page = watch.page
+    held = []
+    page.route("**/assets/pyodide/pyodide.asm.wasm", lambda route: held.append(route))
+    page.goto(base_url + "parents/")
+    questions = page.eval_on_selector_all("input[name=calc-question]", "els => els.map(e => e.value)")
+    assert questions == ["contribution", "course", "quota", "networks"]
+    default = Scenario("default", {"q": "contribution"}, "answer")
+    expected = expected_view("contribution", default.request(today()), default.values(today()), "fr",
+                             base_url)
+    page.wait_for_function("() => !document.querySelector('#calc-all').disabled")
+    assert page.evaluate(PAGE_VIEW_JS) == expected
+    assert page.locator("a[href='../calculator/']").count() >= 1
+    for route in held:
+        route.abort()
+
+
+@pytest.mark.parametrize("lang", ["nl"])
+def test_embed_page_works_alone(new_page, base_url, lang):
+    """The page other sites frame: the calculator, its answers, links opening the
+    full site in a new tab."""
+    watch = new_page(width=400, height=900)
+    page = watch.page
+    page.goto(lang_root(base_url, lang) + "calculator/embed/#q=networks&age=16&date=2023-10-01")
+    wait_ready(page)
+    s = Scenario("embed", {"q": "networks", "age": 16, "date": "2023-10-01"}, "answer")
+    assert check_scenario(page, s, lang, base_url) == []
+    targets = page.eval_on_selector_all("#calc-details a", "els => els.map(a => a.target)")
+    assert targets and set(targets) == {"_blank"}
+    share = page.get_attribute("#calc-share-link", "href")
+    assert share.startswith(lang_root(base_url, lang) + "calculator/#q=networks")
+    assert page.locator("details#tables").count() == 1
+    assert watch.foreign == []
+    assert watch.console_errors == []

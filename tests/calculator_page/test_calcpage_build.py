@@ -1,0 +1,212 @@
+"""The calculator pages as built (no browser): which pages load the engine, the
+served runtime, the answers shipped in the pages and the static tables, all
+from the calculator package."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+import calculator
+from calculator_page import (ALL_QUESTIONS, FIELDS, LANG_PREFIX, _age_groups, _ages, _ask_cached, build_date,
+                             catalog, default_values, for_language, money, request_for, vocab_labels)
+
+ROOT = Path(__file__).resolve().parents[2]
+CALC_PAGES = {"calculator/", "parents/", "calculator/embed/"}
+
+
+def html_pages(site: Path) -> dict[str, str]:
+    pages = {}
+    for html in sorted(site.rglob("*.html")):
+        rel = html.relative_to(site).as_posix()
+        if rel.startswith(("assets/", "search/")):
+            continue
+        pages[rel] = html.read_text(encoding="utf-8")
+    return pages
+
+
+def test_only_the_calculator_pages_load_the_engine(site):
+    pages = html_pages(site)
+    with_calc = set()
+    for rel, text in pages.items():
+        loads = "assets/calculator/ui.mjs" in text or "engine.mjs" in text or "pyodide" in text
+        has = 'id="calculator"' in text
+        assert loads == has, f"{rel}: loads the engine: {loads}, holds the calculator: {has}"
+        if has:
+            with_calc.add(rel)
+    expected = {f"{LANG_PREFIX[lang]}{p}index.html" for lang in ("fr", "nl") for p in CALC_PAGES}
+    assert with_calc == expected
+
+
+def test_the_runtime_is_served_once_with_the_current_calculator_wheel(site):
+    assert not (site / "nl" / "assets" / "pyodide").exists(), "one runtime for both languages"
+    bundle = site / "assets" / "pyodide"
+    for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"):
+        assert (bundle / name).read_bytes() == (ROOT / "node_modules" / "pyodide" / name).read_bytes(), name
+    lock = json.loads((bundle / "pyodide-lock.json").read_text())
+    entry = lock["packages"]["calculator"]
+    wheel = bundle / entry["file_name"]
+    assert entry["sha256"] == hashlib.sha256(wheel.read_bytes()).hexdigest()
+    # the wheel holds the package as it is now (a stale bundle would answer with old rules)
+    with zipfile.ZipFile(wheel) as z:
+        shipped = {n: z.read(n) for n in z.namelist() if n.startswith("calculator/")}
+    current = {p.relative_to(ROOT).as_posix(): p.read_bytes()
+               for p in (ROOT / "calculator").rglob("*") if p.suffix in (".py", ".toml") and "__pycache__" not in p.parts}
+    assert shipped == current
+
+
+def test_the_form_asks_exactly_what_the_requests_take():
+    """For each question, the form's fields are request fields of the package's
+    schema, and every required field has a control."""
+    from calculator.schema import schema
+
+    defs = schema()["$defs"]
+    for q in ALL_QUESTIONS:
+        props = set(defs[f"{q}_request"].get("properties", {})) - {"question"}
+        required = set(defs[f"{q}_request"].get("required", [])) - {"question"}
+        fields = {f.name for f in FIELDS if f.name and q in f.shows}
+        if props:
+            assert fields <= props, (q, fields - props)
+            assert required <= fields, (q, required - fields)
+        # the default inputs give an answer, not an error
+        answer = calculator.answer(request_for(q, default_values(build_date())))
+        assert answer["ok"], (q, answer.get("errors"))
+
+
+class _Data(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.data = None
+        self._in = False
+
+    def handle_starttag(self, tag, attrs):
+        self._in = tag == "script" and dict(attrs).get("id") == "calc-data"
+
+    def handle_data(self, data):
+        if self._in:
+            self.data = json.loads(data)
+            self._in = False
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+@pytest.mark.parametrize("page", sorted(CALC_PAGES))
+def test_pages_ship_the_packages_answers_for_their_defaults(site, lang, page):
+    parser = _Data()
+    parser.feed((site / LANG_PREFIX[lang] / page / "index.html").read_text(encoding="utf-8"))
+    data = parser.data
+    assert data["lang"] == lang
+    assert data["buildDate"] == build_date()
+    assert data["prebuilt"], "no answer shipped"
+    for p in data["prebuilt"]:
+        assert p["answer"] == for_language(calculator.answer(p["request"]), lang), p["request"]
+        assert p["request"]["date"] == data["buildDate"]
+
+
+class _Tables(HTMLParser):
+    """Every <table> of .calc-table: caption and rows of cell texts."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables: list[dict] = []
+        self._cell = None
+        self._caption = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append({"caption": "", "rows": []})
+        elif tag == "tr" and self.tables:
+            self.tables[-1]["rows"].append([])
+        elif tag in ("td", "th") and self.tables:
+            self._cell = []
+        elif tag == "caption":
+            self._caption = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self.tables[-1]["rows"][-1].append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "caption" and self._caption is not None:
+            self.tables[-1]["caption"] = "".join(self._caption).strip()
+            self._caption = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+        if self._caption is not None:
+            self._caption.append(data)
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_static_tables_are_the_packages_answers(site, lang):
+    """Re-ask the package every cell of the contribution tables of the page."""
+    html = (site / LANG_PREFIX[lang] / "calculator" / "index.html").read_text(encoding="utf-8")
+    tables_html = html[html.index('class="calc-tables"'):]
+    parser = _Tables()
+    parser.feed(tables_html)
+    v = vocab_labels(lang)
+    t = catalog(lang)["calculator"]
+    today = build_date()
+    routes = {label: key for key, label in v["route"].items()}
+    places = {label: key for key, label in v["place"].items()}
+    columns = [("individual", False, False), ("individual", True, False), ("individual", False, True),
+               ("group", False, False)]
+    checked = 0
+    age_re = re.compile(re.escape(t["table_ages"]).replace(r"\{start\}", r"(\d+)").replace(r"\{end\}", r"(\d+)"))
+    for table in parser.tables:
+        m = age_re.search(table["caption"])
+        if not m:
+            continue
+        route = next(key for label, key in routes.items() if table["caption"].endswith(label))
+        for age in {int(m.group(1)), int(m.group(2))}:
+            for row in table["rows"][1:]:
+                place = places[row[0]]
+                for (modality, bim, first), cell in zip(columns, row[1:]):
+                    a = calculator.answer({"question": "contribution", "date": today, "age": age, "route": route,
+                                           "place": place, "modality": modality, "bim": bim, "first_session": first})
+                    want = (v["outcome"]["not_allowed"] if a["result"]["outcome"] == "not_allowed"
+                            else money(a["result"]["amount_cents"], lang))
+                    assert cell == want, (table["caption"], row[0], modality, bim, first, age)
+                    checked += 1
+    assert checked >= 3 * 6 * 4 * 2
+
+
+def test_age_groups_equal_a_scan_of_every_age():
+    """The tables probe the ages where the networks change and bisect between
+    them; asking every age gives the same groups."""
+    today = build_date()
+    v = vocab_labels("fr")
+
+    def at(age):
+        answers = [_ask_cached(json.dumps({"question": "contribution", "date": today, "age": age, "route": r,
+                                           "place": p, "modality": m, "bim": b, "first_session": f}, sort_keys=True))
+                   for r in v["route"] for p in v["place"]
+                   for (m, b, f) in (("individual", False, False), ("individual", True, False),
+                                     ("individual", False, True), ("group", False, False))]
+        return json.dumps([(a["result"]["outcome"], a["result"]["amount_cents"], a["result"]["reason"])
+                           for a in answers]), None
+
+    groups = [(start, end) for start, end, _ in _age_groups(today, at)]
+    scan = []
+    previous = None
+    for age in _ages(today):
+        sig = at(age)[0]
+        if sig == previous:
+            scan[-1][1] = age
+        else:
+            scan.append([age, age])
+        previous = sig
+    assert groups == [tuple(g) for g in scan]
+
+
+def test_catalogues_have_the_same_calculator_keys():
+    fr, nl = catalog("fr")["calculator"], catalog("nl")["calculator"]
+    assert set(fr) == set(nl)
+    for key in fr:
+        assert re.findall(r"\{\w+\}", fr[key]) == re.findall(r"\{\w+\}", nl[key]) or \
+            sorted(re.findall(r"\{\w+\}", fr[key])) == sorted(re.findall(r"\{\w+\}", nl[key])), key

@@ -1,0 +1,107 @@
+"""The answers the calculator gave before the rules of 2024 were taken in.
+
+    python tests/republish/answers_snapshot.py --write   # re-record (only if the grid itself changes)
+
+The snapshot (snapshots/answers-before-2024-02-01.jsonl) was recorded from the
+calculator as it was *before* the change of 1 February 2024 was encoded (rules
+2023-09-01.1): every scenario request of tests/calculator/scenarios dated
+before 2024-02-01 or undated (stored with its request), then the answers to a
+grid of contribution and course requests on four dates before 2024-02-01 (the
+requests are rebuilt by grid_requests(), in order). Each answer is stored as
+the SHA-256 of its JSON text (exactly what `python -m calculator` prints), with
+the rules_version value blanked: that string changes with every change of the
+rules, nothing else may. test_answers_unchanged.py compares.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+SNAPSHOT = HERE / "snapshots" / "answers-before-2024-02-01.jsonl"
+CUTOFF = "2024-02-01"
+GRID_DATES = ("2022-10-21", "2023-08-31", "2023-09-01", "2024-01-31")
+VERSION_RE = re.compile(r'"rules_version": "[^"]*"')
+
+
+def scenario_requests() -> list[dict]:
+    out = []
+    for path in sorted((REPO / "tests" / "calculator" / "scenarios").glob("*.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        question = data.get("question")
+        for case in data.get("case", []):
+            req = dict(case["request"])
+            if question is not None:
+                req = {"question": question, **req}
+            d = req.get("date")
+            if d is None or (isinstance(d, str) and d < CUTOFF):
+                out.append(req)
+    return out
+
+
+def grid_requests() -> list[dict]:
+    routes = ("outside", "own_convention", "other_organisation")
+    places = ("psychologist_office", "cpms_clb", "school", "boarding_school", "video", "living_environment")
+    out = []
+    for d, route, place, modality, bim, first, age in itertools.product(
+            GRID_DATES, routes, places, ("individual", "group"), (False, True), (False, True), (12, 23, 24, 40)):
+        out.append({"question": "contribution", "date": d, "age": age, "route": route, "place": place,
+                    "modality": modality, "bim": bim, "first_session": first})
+        if not first:
+            out.append({"question": "course", "date": d, "age": age, "route": route, "place": place,
+                        "modality": modality, "bim": bim, "first_session": True, "sessions": 5})
+    return out
+
+
+def answer_text(request: dict) -> str:
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    import calculator
+
+    return calculator.answer_json(json.dumps(request))
+
+
+def digest(answer: str) -> str:
+    """SHA-256 of the answer's JSON text with the rules_version value blanked."""
+    blanked, n = VERSION_RE.subn('"rules_version": ""', answer)
+    return hashlib.sha256(blanked.encode("utf-8")).hexdigest()
+
+
+def write() -> None:
+    import calculator
+
+    lines = [json.dumps({"rules_version": calculator.rules_version(), "cutoff": CUTOFF})]
+    lines += [json.dumps({"request": r, "sha256": digest(answer_text(r))}, ensure_ascii=False, separators=(",", ":"))
+              for r in scenario_requests()]
+    lines += [json.dumps({"grid": i, "sha256": digest(answer_text(r))}, separators=(",", ":"))
+              for i, r in enumerate(grid_requests())]
+    SNAPSHOT.parent.mkdir(exist_ok=True)
+    SNAPSHOT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{len(lines) - 1} answers recorded in {SNAPSHOT.relative_to(REPO)}")
+
+
+def read() -> tuple[dict, list[tuple[dict, str]]]:
+    """(header, [(request, sha256)]) with the grid requests rebuilt."""
+    lines = SNAPSHOT.read_text(encoding="utf-8").splitlines()
+    header = json.loads(lines[0])
+    grid = grid_requests()
+    out = []
+    for line in lines[1:]:
+        rec = json.loads(line)
+        out.append((rec["request"] if "request" in rec else grid[rec["grid"]], rec["sha256"]))
+    return header, out
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--write"]:
+        sys.path.insert(0, str(REPO))
+        write()
+    else:
+        print(__doc__)
