@@ -260,12 +260,11 @@ def main(argv: list[str] | None = None) -> int:
           f"(the translation: {todo} block(s) to translate)")
     if menus:
         print(f"added '{args.doc_id}.md' to the menu of {' and '.join(menus)}")
-    print("next steps (MAINTAINERS.md):\n"
+    print("next steps (MAINTAINERS.md, steps 3 to 7):\n"
           f"  1. review sources/{args.doc_id}/{args.lang}.md against the original document; remove every TODO-REVIEW\n"
-          f"  2. translate sources/{args.doc_id}/{other_lang}.md; remove every TODO-TRANSLATE\n"
-          "     (after changing the original's blocks: python scripts/new_source.py "
-          f"{args.doc_id} --translation)\n"
-          "  3. python scripts/check_sources.py, then python scripts/build.py")
+          f"  2. bring the translation in line with it: python scripts/new_source.py {args.doc_id} --translation\n"
+          f"  3. translate sources/{args.doc_id}/{other_lang}.md; remove every TODO-TRANSLATE\n"
+          "  4. python scripts/check_sources.py; the dated values in calculator/data/; python scripts/build.py")
     return 0
 
 

@@ -3,8 +3,8 @@ Content Security Policy, links, HTML validity, reader care.
 
 Every page of both languages is tested: each `index.html` of site/ (and the two
 404 pages), outside assets/ and search/. The browser is Debian's chromium; ONE
-context per colour scheme is reused across pages (fast: the whole folder runs
-in about a minute). The site is served by `hosted_url`, a local server that
+context per colour scheme is reused across pages (the whole folder runs in
+about three minutes on two idle cores, most of it the calculator's states). The site is served by `hosted_url`, a local server that
 also sends the response headers of site/_headers, as Netlify or Cloudflare
 Pages would: each page is then governed by BOTH its <meta> policy and the
 header policy (frame-ancestors, workers), as on a real host.

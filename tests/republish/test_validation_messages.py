@@ -205,16 +205,25 @@ def test_a_timeline_event_citing_a_missing_paragraph(docs, tmp_path):
 # --- an interpretation replaced after a date ----------------------------------------------
 
 
+def an_open_interpretation() -> str:
+    """An interpretation of contribution.toml that has no `until` yet."""
+    import tomllib
+
+    tables = tomllib.loads(read_data_files()["contribution.toml"].decode("utf-8"))["interpretations"]
+    return next(iid for iid, t in tables.items() if "until" not in t)
+
+
 def test_an_interpretation_replaced_by_an_unknown_one(docs):
-    files = mutate("contribution.toml", "[interpretations.group-same-with-bim]\n",
-                   '[interpretations.group-same-with-bim]\nuntil = 2026-12-31\nreplaced_by = "group-same-2027"\n')
+    iid = an_open_interpretation()
+    files = mutate("contribution.toml", f"[interpretations.{iid}]\n",
+                   f'[interpretations.{iid}]\nuntil = 2026-12-31\nreplaced_by = "group-same-2027"\n')
     p = one(problems_for(docs, files), "replaced_by 'group-same-2027' is not an interpretation")
     assert line_text(files, "contribution.toml", p.line) == 'replaced_by = "group-same-2027"'
     assert "[interpretations.group-same-2027]" in p.fix
 
 
 def test_until_without_replaced_by(docs):
-    files = mutate("contribution.toml", "[interpretations.group-same-with-bim]\n",
-                   "[interpretations.group-same-with-bim]\nuntil = 2026-12-31\n")
+    iid = an_open_interpretation()
+    files = mutate("contribution.toml", f"[interpretations.{iid}]\n", f"[interpretations.{iid}]\nuntil = 2026-12-31\n")
     p = one(problems_for(docs, files), "until and replaced_by go together")
     assert "replaced_by = the id" in p.fix

@@ -8,7 +8,8 @@
 // Protocol (messages to the worker, and what it posts back):
 //   {type: "init", indexURL, lockFileURL}  absolute URLs, computed by the page
 //     -> {type: "ready", ms, boot_ms}       ms: init to calculator importable;
-//                                          boot_ms: loadPyodide() alone
+//                                          boot_ms: loadPyodide(), which also
+//                                          loads the calculator wheel
 //     -> {type: "failed", reason}           loading failed; nothing will work
 //   {type: "answer", id, request}          request: any JSON value
 //     -> {type: "answer", id, answer}       answer: the parsed JSON returned by
@@ -42,6 +43,8 @@ async function load({ indexURL, lockFileURL }) {
       loadPyodide({
         indexURL,
         lockFileURL,
+        // fetched while the runtime bootstraps itself, not after
+        packages: [PACKAGE],
         stdout: (msg) => console.log("[pyodide]", msg),
         stderr: (msg) => console.warn("[pyodide]", msg),
       }),
@@ -52,11 +55,21 @@ async function load({ indexURL, lockFileURL }) {
     watcher.stop();
   }
   const t1 = performance.now();
+  // Already loaded by loadPyodide (with the lock's sha256 checked): a no-op
+  // that makes sure of it.
+  const problems = [];
   await pyodide.loadPackage(PACKAGE, {
     messageCallback: () => {},
-    errorCallback: (msg) => console.warn("[pyodide]", msg),
+    errorCallback: (msg) => {
+      problems.push(String(msg).split("\n")[0]);
+      console.warn("[pyodide]", msg);
+    },
     checkIntegrity: true,
   });
+  if (!(PACKAGE in pyodide.loadedPackages)) {
+    // e.g. the wheel's sha256 differs from the lock's: say so, not a traceback
+    throw new Error(`the ${PACKAGE} package could not be loaded (${problems.filter(Boolean).join(" ") || "no reason given"})`);
+  }
   const calculator = pyodide.pyimport(PACKAGE);
   const answerJson = calculator.answer_json;
   if (typeof answerJson !== "function") {

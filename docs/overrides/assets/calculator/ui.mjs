@@ -416,13 +416,31 @@ function setup(box, data) {
   }
 
   // ---- the update cycle
+  // The fragment is written a moment after the last change (history.replaceState
+  // costs milliseconds and browsers throttle it), and at once before any click:
+  // the language switch (site.js) reads location.hash when it is clicked.
+  let pendingFragment = null;
+  let fragmentTimer = 0;
+  function flushFragment() {
+    clearTimeout(fragmentTimer);
+    if (pendingFragment !== null && location.hash !== pendingFragment) {
+      history.replaceState(history.state, "", pendingFragment);
+    }
+    pendingFragment = null;
+  }
+  document.addEventListener("click", flushFragment, true);
+  window.addEventListener("pagehide", flushFragment);
+
   function updateShare(request, q, vals) {
     const fragment = fragmentOf(request, q, vals);
     const page = linkTarget ? new URL("calculator/", langRoot) : new URL(location.href);
     page.hash = fragment;
     shareLink.href = page.href;
     share.hidden = false;
-    if (touched && location.hash !== fragment) history.replaceState(history.state, "", fragment);
+    if (!touched) return;
+    pendingFragment = fragment;
+    clearTimeout(fragmentTimer);
+    fragmentTimer = setTimeout(flushFragment, 250);
   }
 
   function update() {
@@ -510,6 +528,8 @@ function setup(box, data) {
   window.addEventListener("hashchange", () => {
     const state = readFragment();
     if (!state) return;
+    pendingFragment = null; // a link the reader followed wins over a pending write
+    clearTimeout(fragmentTimer);
     const q = question();
     const vals = values();
     if (location.hash === fragmentOf(buildRequest(q, vals), q, vals)) return;
