@@ -3,8 +3,8 @@ the engine is ready, with an answer and with an error.
 
     python scripts/screenshots_calculator.py [page]    # default calculator/ ; e.g. parents/ calculator/embed/
 
-Writes screenshots/calculator-<lang>-<desktop|phone>-<loading|answer|error>.png
-(the page name is added for another page) from the built site/.
+Writes screenshots/calculator-<page|parents|embed>-<lang>-<desktop|phone>-<loading|answer|error>.png
+from the built site/.
 """
 
 import sys
@@ -40,7 +40,7 @@ def main(page_path: str = "calculator/") -> None:
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     out = ROOT / "screenshots"
     out.mkdir(exist_ok=True)
-    name = "calculator" if page_path == "calculator/" else "calculator-" + page_path.strip("/").replace("/", "-")
+    name = "calculator-" + (page_path.strip("/").removeprefix("calculator").strip("/").replace("/", "-") or "page")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         for size, (w, h) in SIZES.items():

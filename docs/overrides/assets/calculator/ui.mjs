@@ -8,8 +8,10 @@
 // - restores the inputs from the URL fragment, e.g.
 //     #q=contribution&age=12&route=outside&place=school&modality=individual&bim=false&first_session=false&date=2024-03-01
 //   (q = the question, then exactly the fields of the request sent to the
-//   calculator), so a shared link reopens the same answer and the language
-//   switch (site.js copies location.hash) keeps the inputs;
+//   calculator; a field the reader emptied is written empty, `age=`; a field
+//   missing from a hand-written link such as #q=course keeps its default), so
+//   a shared link reopens the same answer and the language switch (site.js
+//   copies location.hash) keeps the inputs;
 // - on every change, builds the request, writes it in the fragment and shows
 //   the answer: the one computed at build time while the engine loads (for the
 //   default inputs), then the engine's, computed in a Web Worker by the same
