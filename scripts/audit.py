@@ -60,11 +60,13 @@ def run_lighthouse(url: str, out: Path) -> dict:
     for attempt in range(3):  # Lighthouse's trace recording fails now and then (NO_NAVSTART, NO_FCP)
         out.unlink(missing_ok=True)
         run = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+        reason = (run.stderr.strip().splitlines() or ["no output"])[-1][:200]
         if run.returncode == 0 and out.exists():
             report = json.loads(out.read_text(encoding="utf-8"))
             if not report.get("runtimeError"):
                 return report
-        print(f"  (lighthouse run {attempt + 1} on {url} failed, again)", file=sys.stderr)
+            reason = report["runtimeError"].get("code", reason)
+        print(f"  (lighthouse run {attempt + 1} on {url} failed: {reason}; again)", file=sys.stderr)
     raise RuntimeError(f"lighthouse failed on {url} (exit {run.returncode}):\n{run.stderr[-3000:]}")
 
 

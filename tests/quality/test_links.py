@@ -78,3 +78,48 @@ def test_every_search_result_resolves(site, lang):
     FIGURES["search index locations not resolving"][lang] = len(missing)
     assert len(index["docs"]) > 100
     assert missing == [], missing[:30]
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_404_page_links_lead_to_its_language_from_the_published_root(site, lang):
+    """A 404 page is served at any missing address, so its links start from the
+    published root (the path of SITE_URL), and the Dutch one's lead to Dutch pages
+    (MkDocs writes "/parents/" in both: scripts/postbuild.py root_404_links)."""
+    import os
+    import posixpath
+    from urllib.parse import urlsplit
+
+    from postbuild import DEFAULT_SITE_URL
+
+    root = urlsplit(os.environ.get("SITE_URL") or DEFAULT_SITE_URL).path.rstrip("/") + "/"
+    home = root + ("nl/" if lang == "nl" else "")
+    page = (site / "nl" if lang == "nl" else site) / "404.html"
+    links = re.findall(r'(?:href|src)="(/[^"]*)"', page.read_text(encoding="utf-8"))
+    assert len(links) > 15, links
+    unresolved, other_language = [], []
+    for link in links:
+        path = posixpath.normpath(link)
+        if link.endswith(("/", "/.")) and not path.endswith("/"):
+            path += "/"
+        if not path.startswith(root):
+            unresolved.append(link)
+            continue
+        target = site / path[len(root):]
+        if not (target / "index.html" if path.endswith("/") else target).exists():
+            unresolved.append(link)
+        elif lang == "nl" and path.endswith("/") and not path.startswith(home):
+            other_language.append(link)
+    FIGURES["404 page links not resolving"][lang] = len(unresolved)
+    assert unresolved == [], unresolved
+    assert home + "parents/" in links and home + "calculator/" in links
+    # the Dutch 404 page: only its language switch leads to the French root
+    assert other_language == ([] if lang == "fr" else [home + "../"]), other_language
+
+
+def test_root_404_links_under_a_sub_path():
+    from postbuild import root_404_links
+
+    html = '<a href="/parents/"><script src="/assets/x.js"></script><a href="//cdn/x">{"base": "/", "search": "/assets/w.js"}'
+    assert root_404_links(html, "/repo/nl/") == (
+        '<a href="/repo/nl/parents/"><script src="/repo/nl/assets/x.js"></script><a href="//cdn/x">'
+        '{"base": "/repo/nl/", "search": "/repo/nl/assets/w.js"}')

@@ -5,6 +5,8 @@
 //   (an optional second argument {timeoutMs} bounds the wait for ready,
 //   default 120 s; 0 waits forever)
 //   await engine.ready;                       // {ms, boot_ms}; rejects on failure
+//   (the Error of a failure has .kind: "worker", the browser refused the worker
+//   script; "runtime", the Python runtime could not load; "timeout")
 //   const answer = await engine.ask(request); // the calculator's answer object
 //
 // baseUrl is the site root (absolute, or relative to the page, e.g. MkDocs'
@@ -30,9 +32,10 @@ export function startEngine(baseUrl, { timeoutMs = 120000 } = {}) {
   });
   ready.catch(() => {}); // a page that never awaits ready sees the failure in ask()
 
-  function fail(reason) {
+  function fail(kind, reason) {
     if (failure) return;
     failure = new Error(`calculator engine failed: ${reason}`);
+    failure.kind = kind;
     settleReady.reject(failure);
     for (const { reject } of pending.values()) reject(failure);
     pending.clear();
@@ -42,7 +45,7 @@ export function startEngine(baseUrl, { timeoutMs = 120000 } = {}) {
   try {
     worker = new Worker(workerURL, { type: "module" });
   } catch (e) {
-    fail(e && e.message ? e.message : String(e));
+    fail("worker", e && e.message ? e.message : String(e));
     return { ready, ask: () => Promise.reject(failure), worker: null };
   }
 
@@ -51,7 +54,7 @@ export function startEngine(baseUrl, { timeoutMs = 120000 } = {}) {
     if (msg.type === "ready") {
       settleReady.resolve({ ms: msg.ms, boot_ms: msg.boot_ms });
     } else if (msg.type === "failed") {
-      fail(msg.reason);
+      fail("runtime", msg.reason);
     } else if (msg.type === "answer") {
       const waiter = pending.get(msg.id);
       if (!waiter) return;
@@ -63,14 +66,14 @@ export function startEngine(baseUrl, { timeoutMs = 120000 } = {}) {
   // The worker script itself failed (404, wrong MIME type, no module workers).
   worker.onerror = (event) => {
     event.preventDefault();
-    fail(event.message || `cannot start ${workerURL.href}`);
+    fail("worker", event.message || `cannot start ${workerURL.href}`);
   };
 
   worker.postMessage({ type: "init", indexURL, lockFileURL });
 
   // Last resort for a load that hangs (about 13 MB to fetch on a slow line).
   if (timeoutMs > 0) {
-    const timer = setTimeout(() => fail(`not ready after ${timeoutMs / 1000} s`), timeoutMs);
+    const timer = setTimeout(() => fail("timeout", `not ready after ${timeoutMs / 1000} s`), timeoutMs);
     ready.then(() => clearTimeout(timer), () => clearTimeout(timer));
   }
 

@@ -359,7 +359,7 @@ function setup(box, data) {
   // The same markup as calculator_widget.html.j2 renders at build time.
   function renderAnswer(answer, q, vals) {
     clearFieldErrors();
-    if (!answer || typeof answer !== "object") return renderMessage(fmt(t.engine_error, { reason: "?" }));
+    if (!answer || typeof answer !== "object") return renderMessage(t.engine_error);
     if (!answer.ok) return renderErrors(answer.errors || [], q, vals);
     const [figure, caption] = figureOf(answer);
     result.dataset.state = "answer";
@@ -465,7 +465,8 @@ function setup(box, data) {
         },
         (error) => {
           if (mine !== seq) return;
-          renderMessage(fmt(t.engine_error, { reason: error.message }), "engine-error");
+          console.warn("calculator engine:", error && error.message);  // the detail, for whoever debugs
+          renderMessage(t.engine_error, "engine-error");
           firstAnswer();
         },
       );
@@ -558,8 +559,10 @@ function setup(box, data) {
       update();
     },
     (error) => {
-      const reason = String(error && error.message ? error.message : error).replace(/^calculator engine failed: /, "");
-      onFailure(reason.length > 200 ? `${reason.slice(0, 199)}…` : reason);
+      // The reader gets the kind of failure in their language; the technical
+      // detail (in English, from the browser or Pyodide) goes to the console.
+      console.warn("calculator engine:", error && error.message);
+      onFailure(t[`failed_${error && error.kind}`] || t.failed_runtime);
     },
   );
 }
