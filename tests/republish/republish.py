@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 import shutil
@@ -12,34 +11,9 @@ import sys
 import tomllib
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from project_copy import copy_project, tree_digest  # noqa: F401  (for the tests)
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-PROJECT_PARTS = ["sources", "scripts", "templates", "data", "i18n", "content", "calculator", "docs/overrides",
-                 "mkdocs.yml", "mkdocs.nl.yml", "pyproject.toml", "MAINTAINERS.md", "MAINTAINERS.nl.md"]
-
-
-def copy_project(dst: Path, site: Path | None = None) -> Path:
-    """A copy of the project (and of its built site, without the Pyodide runtime) to change safely."""
-    for part in PROJECT_PARTS:
-        src = ROOT / part
-        target = dst / part
-        if src.is_dir():
-            shutil.copytree(src, target, ignore=shutil.ignore_patterns("__pycache__"))
-        elif src.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, target)
-    if site is not None:
-        shutil.copytree(site, dst / "site", ignore=shutil.ignore_patterns("pyodide"))
-    return dst
-
-
-def tree_digest(folder: Path) -> str:
-    h = hashlib.sha256()
-    for p in sorted(folder.rglob("*")):
-        if p.is_file():
-            h.update(str(p.relative_to(folder)).encode())
-            h.update(p.read_bytes())
-    return h.hexdigest()
 
 
 def apply_edits(project: Path, edits: list[dict]) -> None:

@@ -1,40 +1,18 @@
 """The build: one command, strict, all-or-nothing."""
 
-import hashlib
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-PROJECT_PARTS = ["sources", "scripts", "templates", "data", "i18n", "content", "calculator", "docs/overrides",
-                 "mkdocs.yml", "mkdocs.nl.yml", "pyproject.toml"]
-
-
-def tree_digest(folder: Path) -> str:
-    h = hashlib.sha256()
-    for p in sorted(folder.rglob("*")):
-        if p.is_file():
-            h.update(str(p.relative_to(folder)).encode())
-            h.update(p.read_bytes())
-    return h.hexdigest()
+from project_copy import ROOT, copy_project, tree_digest
 
 
 @pytest.fixture
 def project_copy(tmp_path, site):
     """A copy of the project with its built site, to break things safely."""
-    for part in PROJECT_PARTS:
-        src = ROOT / part
-        dst = tmp_path / part
-        if src.is_dir():
-            shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__"))
-        elif src.exists():
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dst)
-    shutil.copytree(site, tmp_path / "site", ignore=shutil.ignore_patterns("pyodide"))
-    return tmp_path
+    return copy_project(tmp_path, site)
 
 
 def run_build(project: Path) -> subprocess.CompletedProcess:
