@@ -572,13 +572,12 @@ def render(env: Environment, ctx: dict, lang: str) -> str:
 
     env.globals["calculator_widget"] = calculator_widget
     t = ctx["t"]
-    site_url = os.environ.get("SITE_URL", "http://127.0.0.1:8000/")
-    site_url = site_url if site_url.endswith("/") else site_url + "/"
+    from published import site_url
     return env.get_template("calculator.md.j2").render(
         **ctx,
         widget=widget_html(own, lang, "page", "../" if lang == "fr" else "../../", "../", "#tables"),
         tables=tables_html(own, lang, "../"),
-        embed_url=f"{site_url}{LANG_PREFIX[lang]}{EMBED_DIR}/",
+        embed_url=f"{site_url()}{LANG_PREFIX[lang]}{EMBED_DIR}/",
         embed_title=t["calculator"]["embed_iframe_title"],
     )
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+
+from published import root_path
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
@@ -115,27 +116,22 @@ def index_paragraphs(lang_root: Path, pages: dict[str, tuple[str, list[str]]]) -
     return added
 
 
-DEFAULT_SITE_URL = "http://127.0.0.1:8000/"  # as mkdocs.yml's extra.site_url: `make serve`'s address
-
-
-def root_404_links(page_html: str, root_path: str) -> str:
+def root_404_links(page_html: str, root: str) -> str:
     """A 404 page is served at ANY missing address, so its links cannot be
     relative; MkDocs (site_url "") writes them from the domain root, "/x/", and
     the Dutch build's "/x/" means the Dutch page. Point them at the published
-    root: root_path is the path of SITE_URL plus "nl/" for the Dutch 404 page,
+    root: root is the path of SITE_URL plus "nl/" for the Dutch 404 page,
     e.g. "/repo/nl/" for a GitHub Pages project site."""
-    page_html = re.sub(r'((?:href|src)=")/(?!/)', lambda m: m.group(1) + root_path, page_html)
-    return re.sub(r'("(?:base|search)": ")/(?!/)', lambda m: m.group(1) + root_path, page_html)
+    page_html = re.sub(r'((?:href|src)=")/(?!/)', lambda m: m.group(1) + root, page_html)
+    return re.sub(r'("(?:base|search)": ")/(?!/)', lambda m: m.group(1) + root, page_html)
 
 
-def postbuild(site: Path, docs=None, site_url: str | None = None) -> None:
+def postbuild(site: Path, docs=None) -> None:
     # GitHub Pages: serve folders starting with '_' and skip Jekyll.
     (site / ".nojekyll").write_text("", encoding="utf-8")
-    from urllib.parse import urlsplit
-    root_path = urlsplit(site_url or os.environ.get("SITE_URL") or DEFAULT_SITE_URL).path.rstrip("/") + "/"
     for page, prefix in ((site / "404.html", ""), (site / "nl" / "404.html", "nl/")):
         if page.exists():
-            page.write_text(root_404_links(page.read_text(encoding="utf-8"), root_path + prefix), encoding="utf-8")
+            page.write_text(root_404_links(page.read_text(encoding="utf-8"), root_path() + prefix), encoding="utf-8")
     if docs:
         for lang, root in (("fr", site), ("nl", site / "nl")):
             pages = {f"{doc_id}/": (langs[lang].meta["short_title"], [a for a, _ in langs[lang].anchors()])

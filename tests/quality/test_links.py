@@ -85,13 +85,11 @@ def test_404_page_links_lead_to_its_language_from_the_published_root(site, lang)
     """A 404 page is served at any missing address, so its links start from the
     published root (the path of SITE_URL), and the Dutch one's lead to Dutch pages
     (MkDocs writes "/parents/" in both: scripts/postbuild.py root_404_links)."""
-    import os
     import posixpath
-    from urllib.parse import urlsplit
 
-    from postbuild import DEFAULT_SITE_URL
+    from published import root_path
 
-    root = urlsplit(os.environ.get("SITE_URL") or DEFAULT_SITE_URL).path.rstrip("/") + "/"
+    root = root_path()
     home = root + ("nl/" if lang == "nl" else "")
     page = (site / "nl" if lang == "nl" else site) / "404.html"
     links = re.findall(r'(?:href|src)="(/[^"]*)"', page.read_text(encoding="utf-8"))
