@@ -27,6 +27,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from published import site_url  # noqa: E402
 from sources import (  # noqa: E402
     CODE_REF_RE,
     LANGUAGES,
@@ -231,7 +232,9 @@ def mkdocs_build(lang: str, docs_dir: Path, out: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(CONFIGS[lang]), "-d", str(out)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"},
+        # SITE_URL as the rest of the build reads it (scripts/published.py): an
+        # empty one means the default, not a crash in sitemap.xml and robots.txt.
+        env={**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1", "SITE_URL": site_url()},
     )
 
 

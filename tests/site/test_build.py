@@ -20,6 +20,22 @@ def run_build(project: Path) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.parametrize("value, canonical", [("", "http://127.0.0.1:8000/"),
+                                              ("https://example.org/repo", "https://example.org/repo/")])
+def test_site_url_is_read_once_for_every_part_of_the_build(project_copy, monkeypatch, value, canonical):
+    """SITE_URL empty means the default address; without its final "/" it gets one.
+    The canonical links, robots.txt, the 404 pages and the embed snippet agree."""
+    monkeypatch.setenv("SITE_URL", value)
+    result = run_build(project_copy)
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = project_copy / "site"
+    assert f'<link rel="canonical" href="{canonical}nl/">' in (site / "nl" / "index.html").read_text(encoding="utf-8")
+    assert f"Sitemap: {canonical}sitemap.xml" in (site / "robots.txt").read_text(encoding="utf-8")
+    root = "/" + canonical.split("/", 3)[3]
+    assert f'href="{root}nl/parents/"' in (site / "nl" / "404.html").read_text(encoding="utf-8")
+    assert f"{canonical}calculator/embed/" in (site / "calculator" / "index.html").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize(
     "doc, old, new, expected",
     [
