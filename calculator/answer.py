@@ -210,14 +210,17 @@ def fill(rules: Rules, text: Text, when: _dt.date | None, own: DatedValue | None
     out = []
     for lang in LANGS:
         template = text.get(lang)
-        values = {}
-        for name in placeholders(template):
-            if name == "value" and own is not None:
-                values[name] = shown_value(rules.param(own.parameter).unit, own.value, lang)
-            else:
-                p = rules.param(name)
-                values[name] = shown_value(p.unit, _on(p, when).value, lang)
-        out.append(_FORMATTER.vformat(template, (), values))
+        try:
+            values = {}
+            for name in placeholders(template):
+                if name == "value" and own is not None:
+                    values[name] = shown_value(rules.param(own.parameter).unit, own.value, lang)
+                else:
+                    p = rules.param(name)
+                    values[name] = shown_value(p.unit, _on(p, when).value, lang)
+            out.append(_FORMATTER.vformat(template, (), values))
+        except (KeyError, IndexError, ValueError, TypeError):
+            out.append(template)  # a wrong placeholder: placeholder_problems() names it
     return Text(*out)
 
 
