@@ -160,21 +160,29 @@ def globals_for(lang: str) -> dict:
         rows += [f"| `{item['value']}` | {item[lang]} |" for item in calculator.vocabulary()[name]]
         return "\n".join(rows)
 
-    def example(request: dict, result: list[str] | None = None) -> str:
-        """A request and the package's answer to it (its result reduced to `result`, the
-        texts to this language), as two JSON blocks."""
-        answer = _answer(_request_json(request))
-        shown = {"ok": True,
-                 "result": {k: v for k, v in answer["result"].items() if result is None or k in result},
-                 "explanation": {lang: answer["explanation"][lang]},
-                 "warnings": [{"code": w["code"], lang: w[lang]} for w in answer["warnings"]]}
+    def example(request: dict, result: list[str] | None = None, between: str | None = None) -> str:
+        """A request and the package's answer to it (its result reduced to the keys
+        `result`, its texts to this language) as JSON blocks, `between` written between them."""
+        answer = calculator.answer(request)
+        if answer["ok"]:
+            shown = {"ok": True,
+                     "result": {k: v for k, v in answer["result"].items() if result is None or k in result},
+                     "explanation": {lang: answer["explanation"][lang]},
+                     "warnings": [{"code": w["code"], lang: w[lang]} for w in answer["warnings"]]}
+        else:
+            shown = {"ok": False, "errors": [{"field": e["field"], "code": e["code"], lang: e[lang]}
+                                             for e in answer["errors"]]}
         block = lambda data: "```json\n" + json.dumps(data, ensure_ascii=False, indent=2) + "\n```"  # noqa: E731
-        return f"{block(request)}\n\n{block(shown)}"
+        return "\n\n".join([block(request), *([between] if between else []), block(shown)])
 
     def codes(reserved: bool = False) -> str:
         """How many pseudocodes the data hold today (those reserved to the no-contribution situations)."""
         n = sum(1 for pc in rules.pseudocodes if pc.covers(today) and (pc.reserved_no_contribution or not reserved))
         return _span(str(n), codes="reserved" if reserved else "all", date=today.isoformat())
 
-    return {"today": cat.format_date(lang, today), "codes": codes, "ask": ask, "value": value, "since": since, "history": history, "interpretations": interpretations,
+    first = min(v.start for p in rules.parameters.values() for v in p.values)
+    return {"today": cat.format_date(lang, today),
+            "first_day": _span(cat.format_date(lang, first), first_day=first.isoformat()),
+            "known_until": _span(cat.format_date(lang, rules.known_valid_until),
+                                 known_until=rules.known_valid_until.isoformat()), "codes": codes, "ask": ask, "value": value, "since": since, "history": history, "interpretations": interpretations,
             "vocabulary_table": vocabulary_table, "example": example}
