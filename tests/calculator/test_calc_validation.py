@@ -150,7 +150,7 @@ def test_refuses_an_unknown_document():
 
 
 def test_refuses_a_missing_translation_of_a_label():
-    files = _mutate("networks.toml", ', nl = "Netwerk \'volwassenen\': vanaf 15 jaar" }', " }")
+    files = _mutate("networks.toml", ', nl = "Netwerk \'volwassenen\': vanaf {value} jaar" }', " }")
     assert "missing or empty translation 'nl'" in _problems(files)
 
 

@@ -104,7 +104,7 @@ def test_a_gap_between_dates(docs):
 
 
 def test_missing_translation_of_a_label(docs):
-    files = mutate("networks.toml", ', nl = "Netwerk \'volwassenen\': vanaf 15 jaar" }', " }")
+    files = mutate("networks.toml", ', nl = "Netwerk \'volwassenen\': vanaf {value} jaar" }', " }")
     p = one(problems_for(docs, files), "missing or empty translation 'nl'")
     assert line_text(files, "networks.toml", p.line).startswith("label = ")
     assert 'nl = "…"' in p.fix
