@@ -30,10 +30,11 @@ from calculator.answer import fill, placeholder_problems, shown_value, value_lab
 from calculator.i18n import Money
 from calculator.params import Ref, Rules
 
-from scripts.check.sources import SourceError, SourceProblem
+from scripts.check.sources import ROOT, SourceError, SourceProblem
 from scripts.render.calculator_page import build_date
 
-DATA = "calculator/data"
+CONTENT = ROOT / "content"
+DATA = ROOT / "calculator" / "data"
 
 
 def _rules() -> Rules:
@@ -57,16 +58,10 @@ def _request_json(request: dict) -> str:
 def _answer(request_json: str) -> dict:
     answer = calculator.answer(json.loads(request_json))
     if not answer.get("ok"):
-        raise SourceError([SourceProblem(_content_path(), 0, f"a page asks the calculator {request_json}, "
+        raise SourceError([SourceProblem(CONTENT, 0, f"a page asks the calculator {request_json}, "
                                          f"which refuses it: {answer['errors'][0]['fr']}",
                                          "correct the request in the page's {{ ask(...) }}")])
     return answer
-
-
-def _content_path():
-    from scripts.render.pages import CONTENT
-
-    return CONTENT
 
 
 def answer_text(answer: dict, field: str, lang: str) -> str:
@@ -99,7 +94,7 @@ def globals_for(lang: str) -> dict:
     rules = _rules()
     problems = placeholder_problems(rules)
     if problems:  # a {placeholder} of a data text that names no parameter
-        raise SourceError([SourceProblem(_content_path().parent / DATA / p.split(":", 1)[0], 0, p.split(": ", 1)[1],
+        raise SourceError([SourceProblem(DATA / p.split(":", 1)[0], 0, p.split(": ", 1)[1],
                                          "write {<parameter id>} (see the header of calculator/data/networks.toml)")
                            for p in problems])
     cat = rules.catalogue
