@@ -123,7 +123,7 @@ def globals_for(lang: str) -> dict:
         rows = [f"| {when_heading} | {rule_heading} | {text_heading} |", "|---|---|---|"]
         for start in sorted(by_start):
             values = by_start[start]
-            labels = " ; ".join(_span(value_label(rules, v).get(lang), param=v.parameter, date=start.isoformat(),
+            labels = "<br>".join(_span(value_label(rules, v).get(lang), param=v.parameter, date=start.isoformat(),
                                       label="1") for v in values)
             refs = []
             for v in values:

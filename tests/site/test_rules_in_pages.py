@@ -173,6 +173,13 @@ def test_the_parents_cost_table_is_today_s_answer(site, lang):
     assert all(r["date"] == today for r, _ in marks), "the table speaks of today: the build date"
     for request, text in marks:
         assert text == Money(calculator.answer(request)["result"]["amount_cents"]).format(lang), request
+    # The calculator just above answers, before the engine starts, for its default inputs (a pupil
+    # of 12, individual session at the psychologist's, no BIM, not the first): the same amount.
+    html = (site / LANGS[lang] / "parents" / "index.html").read_text(encoding="utf-8")
+    shown = re.search(r'<strong class="calc__amount">([^<]*)</strong>', html)
+    pupil = next(text for r, text in marks if (r["age"], r["modality"], r["bim"], r["first_session"])
+                 == (12, "individual", False, False))
+    assert shown and unescape(shown.group(1)) == pupil, (shown and shown.group(1), pupil)
     free_today = RULES.value("no_contribution_max_age", dt.date.fromisoformat(today)).value
     if free_today != "none":   # today a pupil pays nothing, whatever the texts of 2022-2023 said
         assert {text for r, text in marks if r["age"] == 12} == {Money(0).format(lang)}
