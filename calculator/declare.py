@@ -143,6 +143,12 @@ def _declared(question: str) -> tuple[tuple[str, _Declared], ...]:
     return tuple(out)
 
 
+def limit_names() -> tuple[str, ...]:
+    """The keys of meta.toml [input_limits] that the declarations name, sorted."""
+    return tuple(sorted({b for q in QUESTIONS for _, d in _declared(q) for b in (d.minimum, d.maximum)
+                         if isinstance(b, str)}))
+
+
 def _bound(value: int | str | None, limits: Mapping[str, int]) -> int | None:
     return limits[value] if isinstance(value, str) else value
 
