@@ -80,7 +80,7 @@ class _Declared:
     maximum: int | str | None
     default: Any
     label: str | None
-    hint: str | bool | None
+    hint: bool
     together: tuple[str, ...]
     when: Mapping[str, tuple[str, ...]]
     excludes: tuple[str, ...]
@@ -88,7 +88,7 @@ class _Declared:
 
 
 def spec(kind: str, *, vocab: str | None = None, minimum: int | str | None = None, maximum: int | str | None = None,
-         required: bool = True, default: Any = None, label: str | None = None, hint: str | bool | None = None,
+         required: bool = True, default: Any = None, label: str | None = None, hint: bool = False,
          together: Iterable[str] = (), when: Mapping[str, Iterable[str]] | None = None,
          excludes: Iterable[str] = (), optional_with: Iterable[str] = ()) -> Any:
     """A field of a request dataclass, declared.
@@ -162,12 +162,11 @@ def request_fields(question: str, rules=None) -> tuple[FieldSpec, ...]:
     out = []
     for name, d in _declared(question):
         label = d.label or name
-        hint = f"form.hint.{label}" if d.hint is True else (d.hint or None)
         out.append(FieldSpec(
             name=name, kind=d.kind, required=d.required,
             choices=LABELLED[d.vocab][1] if d.vocab else None, vocab=d.vocab,
             minimum=_bound(d.minimum, rules.limits), maximum=_bound(d.maximum, rules.limits),
-            default=d.default, label=f"form.label.{label}", hint=hint,
+            default=d.default, label=f"form.label.{label}", hint=f"form.hint.{label}" if d.hint else None,
             together=d.together, when=dict(d.when), excludes=d.excludes, optional_with=d.optional_with,
         ))
     return tuple(out)
