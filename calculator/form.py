@@ -1,0 +1,265 @@
+"""The calculator's form: its controls, the request they make, their state in a link.
+
+    from calculator import form
+    values = form.default_values("2024-03-01")            # control key -> raw value
+    request = form.request_for("contribution", values)    # what calculator.answer takes
+    form.fragment("contribution", values, request)        # [("q", "contribution"), ("age", "12"), ...]
+    values, overrides = form.values_from_state("course", {"age": "16", "sessions": "8"}, "2024-03-01")
+
+The page (scripts/ and docs/overrides/assets/calculator/ui.mjs) shows these
+controls and sends their raw values; everything else happens here.
+
+Raw values are what a browser reads from a control: a string for a number, date,
+text or select control ("" when empty), a boolean for a checkbox, the chosen
+value or None for a radio group. A number or date input whose text the browser
+cannot read (validity.badInput) is sent as None: the request then holds "" and
+the package says what it expects.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass
+
+from .vocab import LABELLED, QUESTIONS
+
+TODAY = "today"  # default of the date control: the day the page is read (at build time: the build date)
+
+
+@dataclass(frozen=True)
+class Control:
+    """One control of the form.
+
+    key:   unique name of the control (ids calc-<key>, labels label_<key>)
+    name:  the request field it fills; None for a control that only shapes the
+           form (e.g. "compare with the maximum")
+    kind:  date | number | text | radio | select | checkbox
+    shows: question -> condition under which the control is shown for it, as
+           {other control key: [raw values]} ({} = always)
+    default: its value when the page opens (TODAY for the date)
+    vocab: its options are this list of calculator.vocabulary()
+    options: for a control of the form only: its values (labels option_<key>_<value>)
+    empty: a select whose first option is empty (the field is then left out)
+    """
+
+    key: str
+    name: str | None
+    kind: str
+    shows: dict[str, dict]
+    default: object = None
+    vocab: str | None = None
+    options: tuple[str, ...] = ()
+    empty: bool = False
+
+
+def _on(questions, condition=None) -> dict[str, dict]:
+    return {q: dict(condition or {}) for q in questions}
+
+
+SITUATION = {"service": ["individual_session", "group_session"], "situation": [True]}
+SEARCH = {"lookup": ["search"]}
+
+# In the order of the form. The date comes last: it rarely changes (today).
+CONTROLS: tuple[Control, ...] = (
+    Control("service", "service", "select", _on(["fees"]), "individual_session", vocab="service"),
+    Control("lookup", None, "radio", _on(["pseudocode"]), "search", options=("search", "lookup")),
+    Control("code", "code", "text", _on(["pseudocode"], {"lookup": ["lookup"]}), "792632"),
+    Control("code_care_type", "care_type", "select", _on(["pseudocode"], SEARCH), "sppl", vocab="code_care_type"),
+    Control("code_modality", "modality", "select", _on(["pseudocode"], SEARCH), "individual", vocab="code_modality"),
+    Control("kind", "kind", "select", _on(["pseudocode"], SEARCH), "physical_other", vocab="kind"),
+    Control("team", "team", "select", _on(["pseudocode"], SEARCH), "", vocab="team", empty=True),
+    Control("situation", None, "checkbox", _on(["fees"], {"service": SITUATION["service"]}), False),
+    Control("age", "age", "number", _on(["contribution", "course", "networks", "quota"]), 12),
+    Control("route", "route", "radio", {**_on(["contribution", "course"]), "fees": SITUATION}, "outside",
+            vocab="route"),
+    Control("place", "place", "select", {**_on(["contribution", "course"]), "fees": SITUATION},
+            "psychologist_office", vocab="place"),
+    Control("modality", "modality", "radio", _on(["contribution", "course", "quota"]), "individual", vocab="modality"),
+    Control("bim", "bim", "checkbox", {**_on(["contribution", "course"]), "fees": SITUATION}, False),
+    Control("first_session", "first_session", "checkbox", {**_on(["contribution"]), "fees": SITUATION}, False),
+    Control("sessions", "sessions", "number", _on(["course"]), 10),
+    Control("course_first", "first_session", "checkbox", _on(["course"]), True),
+    Control("compare", None, "checkbox", _on(["course"]), False),
+    Control("care_type", "care_type", "radio", {"quota": {}, "course": {"compare": [True]}}, "sppl",
+            vocab="care_type"),
+    Control("network", "network", "radio", {"quota": {}, "course": {"compare": [True]}}, "children_adolescents",
+            vocab="network"),
+    Control("sessions_used", "sessions_used", "number", _on(["quota"]), None),
+    Control("participants", "participants", "number", _on(["fees"], {"service": ["group_session"]}), None),
+    Control("providers", "providers", "number", _on(["fees"], {"service": ["multidisciplinary_consultation"]}), None),
+    Control("fee_care_type", "care_type", "select", _on(["fees"], {"service": ["multidisciplinary_consultation"]}),
+            "", vocab="care_type", empty=True),
+    Control("date", "date", "date", _on(QUESTIONS), TODAY),
+)
+CONTROL = {c.key: c for c in CONTROLS}
+
+# A number as a browser's number input holds it (a "valid floating-point number").
+_NUMBER = re.compile(r"-?(\d+(\.\d+)?|\.\d+)([eE][+-]?\d+)?")
+
+
+# --- values ----------------------------------------------------------------------------
+
+def raw(control: Control, value) -> object:
+    """A value as the browser reads it from `control` (see the module's doc)."""
+    if control.kind == "checkbox":
+        return bool(value)
+    if control.kind == "radio":
+        return None if value in (None, "") else str(value)
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+def default_values(today: str) -> dict[str, object]:
+    """Every control's raw value when the page opens on `today` (ISO)."""
+    return {c.key: (today if c.default == TODAY else raw(c, c.default)) for c in CONTROLS}
+
+
+def visible(control: Control, question: str, values: dict) -> bool:
+    """Whether `control` is shown for `question` with these raw values."""
+    condition = control.shows.get(question)
+    if condition is None:
+        return False
+    return all(values.get(k) in allowed for k, allowed in condition.items())
+
+
+def control_for(question: str, name: str, values: dict) -> Control | None:
+    """The shown control that holds the request field `name` (e.g. where its error goes)."""
+    return next((c for c in CONTROLS if c.name == name and visible(c, question, values)), None)
+
+
+def _number(text: str):
+    if not _NUMBER.fullmatch(text):
+        return text
+    number = float(text)
+    if number != number or number in (float("inf"), float("-inf")):
+        return text
+    return int(number) if number.is_integer() else number
+
+
+def _typed(control: Control, value):
+    """The request value of a raw control value; None: the field is left out."""
+    if control.kind == "checkbox":
+        return value if isinstance(value, bool) else bool(value)
+    if control.kind == "text":
+        return (value or "").strip() if isinstance(value, str) else value
+    if control.kind in ("number", "date") and value is None:
+        return ""  # unreadable: the package says what it expects
+    if value is None or value == "":
+        return None
+    if control.kind == "number" and isinstance(value, str):
+        return _number(value)
+    return value
+
+
+def _from_text(control: Control | None, text):
+    """A value from a link (text) as the request takes it: true/false for a
+    checkbox, a number for a number field, else the text itself."""
+    if control is None or not isinstance(text, str) or text == "":
+        return text
+    if control.kind == "checkbox":
+        return {"true": True, "false": False}.get(text, text)
+    if control.kind == "number":
+        return _number(text)
+    return text
+
+
+def request_for(question: str, values: dict, overrides: dict | None = None) -> dict:
+    """The request for these raw control values: every shown field, an empty one
+    left out (the package then says what is missing), except a text field, always
+    sent; then `overrides` (request field -> text from a link that no control can
+    hold), which the package checks and names if wrong."""
+    request: dict = {"question": question}
+    for c in CONTROLS:
+        if c.name is None or not visible(c, question, values):
+            continue
+        v = _typed(c, values.get(c.key))
+        if v is not None:
+            request[c.name] = v
+    for name, text in (overrides or {}).items():
+        request[name] = _from_text(next((c for c in CONTROLS if c.name == name and question in c.shows), None), text)
+    return request
+
+
+# --- links -----------------------------------------------------------------------------
+
+def _text(v) -> str:
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def fragment(question: str, values: dict, request: dict) -> list[list[str]]:
+    """The URL fragment's parameters for this state, in order: q, each shown field
+    (empty when the request leaves it out: the reader emptied it), then the
+    request's other fields. A link's field left out keeps its default."""
+    out = {"q": question}
+    for c in CONTROLS:
+        if c.name is None or not visible(c, question, values) or c.name in out:
+            continue
+        out[c.name] = _text(request[c.name]) if c.name in request else ""
+    for name, v in request.items():
+        if name != "question" and name not in out:
+            out[name] = _text(v)
+    return [[k, v] for k, v in out.items()]
+
+
+def state_map(questions) -> dict[str, dict[str, dict]]:
+    """question -> request field -> {"key": the control that holds it, "set": the
+    form-shaping controls to set first so that it shows (e.g. compare = true)}.
+    The page applies a link's fields with it (ui.mjs, before the engine is loaded)."""
+    out: dict[str, dict[str, dict]] = {}
+    for q in questions:
+        fields: dict[str, dict] = {}
+        for c in CONTROLS:
+            if c.name is None or q not in c.shows or c.name in fields:
+                continue
+            shaping = {k: allowed[0] for k, allowed in c.shows[q].items() if CONTROL[k].name is None}
+            fields[c.name] = {"key": c.key, "set": shaping}
+        out[q] = fields
+    return out
+
+
+def _holds(control: Control, text: str) -> bool:
+    """Whether the control can show this text from a link (the browser's rules)."""
+    if control.kind == "checkbox":
+        return text in ("true", "false")
+    if control.kind in ("radio", "select"):
+        options = LABELLED[control.vocab][1] if control.vocab else control.options
+        return text in options or (text == "" and control.empty)
+    if text == "" or control.kind == "text":
+        return True
+    if control.kind == "number":
+        return bool(_NUMBER.fullmatch(text))
+    try:  # date
+        return _dt.date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        return False
+
+
+def values_from_state(question: str, fields: dict[str, str], today: str) -> tuple[dict, dict]:
+    """(raw control values, overrides) for a link's fields (request field -> text),
+    as the page sets them: a missing field keeps its default, a value no control
+    can hold (or a field no control takes) goes to the request as it is."""
+    values = default_values(today)
+    overrides: dict[str, str] = {}
+    mapping = state_map([question])[question]
+    for name, text in fields.items():
+        entry = mapping.get(name)
+        if entry is None:
+            overrides[name] = text
+            continue
+        values.update(entry["set"])
+        c = CONTROL[entry["key"]]
+        if _holds(c, text):
+            values[c.key] = text == "true" if c.kind == "checkbox" else text
+        else:
+            overrides[name] = text
+    return values, overrides
