@@ -126,6 +126,11 @@ def visible(control: Control, question: str, values: dict) -> bool:
     return all(values.get(k) in allowed for k, allowed in condition.items())
 
 
+def shown_values(question: str, values: dict) -> dict:
+    """The raw values of the controls shown for `question` (what identifies a state)."""
+    return {c.key: values.get(c.key) for c in CONTROLS if visible(c, question, values)}
+
+
 def control_for(question: str, name: str, values: dict) -> Control | None:
     """The shown control that holds the request field `name` (e.g. where its error goes)."""
     return next((c for c in CONTROLS if c.name == name and visible(c, question, values)), None)
