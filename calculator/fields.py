@@ -99,6 +99,15 @@ class Reader:
             return None
         return v
 
+    def text(self, name: str, required: bool = True) -> str | None:
+        ok, v = self._get(name, required)
+        if not ok:
+            return None
+        if not isinstance(v, str):
+            self.error(name, "wrong_type", expected=Key("types.text"))
+            return None
+        return v
+
     def code(self, name: str = "code", required: bool = True) -> str | None:
         ok, v = self._get(name, required)
         if not ok:
