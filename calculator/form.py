@@ -22,25 +22,43 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 
-from .vocab import LABELLED, QUESTIONS
+from .vocab import QUESTIONS
 
-TODAY = "today"  # default of the date control: the day the page is read (at build time: the build date)
+from .declare import TODAY, request_fields
+
+# Presentation only (the fields themselves, their kinds, choices, bounds, defaults,
+# labels and conditions are declared with each question, calculator/declare.py):
+# the order of the controls in the form (the date last: it rarely changes) ...
+ORDER = ("service", "lookup", "code", "code_care_type", "code_modality", "kind", "team", "situation", "age",
+         "route", "place", "modality", "bim", "first_session", "sessions", "course_first", "compare",
+         "care_type", "network", "sessions_used", "participants", "providers", "fee_care_type", "date")
+# ... the choices shown as a list rather than as buttons ...
+SELECTS = frozenset({"service", "code_care_type", "code_modality", "kind", "team", "place", "fee_care_type"})
+# ... the checkbox that reveals a question's optional group of fields (declared `together`) ...
+GROUP_SWITCH = {"course": "compare", "fees": "situation"}
+# ... and the radio that chooses between a field and the fields it excludes
+# (declared `excludes`): (its key, (the value for the excluded fields, the value for the field)).
+ALTERNATIVE = {"pseudocode": ("lookup", ("search", "lookup"))}
+WIDGETS = {"date": "date", "integer": "number", "boolean": "checkbox", "code": "text", "text": "text"}
 
 
 @dataclass(frozen=True)
 class Control:
     """One control of the form.
 
-    key:   unique name of the control (ids calc-<key>, labels label_<key>)
+    key:   unique name of the control (ids calc-<key>; its words form.label.<key>,
+           form.hint.<key>)
     name:  the request field it fills; None for a control that only shapes the
            form (e.g. "compare with the maximum")
     kind:  date | number | text | radio | select | checkbox
     shows: question -> condition under which the control is shown for it, as
            {other control key: [raw values]} ({} = always)
     default: its value when the page opens (TODAY for the date)
-    vocab: its options are this list of calculator.vocabulary()
-    options: for a control of the form only: its values (labels option_<key>_<value>)
+    vocab: its options are this vocabulary of calculator.vocabulary() (labels.*)
+    options: the values of a radio or select (form.option.<key>.<value> without vocab)
     empty: a select whose first option is empty (the field is then left out)
+    minimum, maximum: the bounds of a number (from calculator/data/meta.toml)
+    hint:  the catalogue key of its hint, or None
     """
 
     key: str
@@ -51,51 +69,93 @@ class Control:
     vocab: str | None = None
     options: tuple[str, ...] = ()
     empty: bool = False
+    minimum: int | None = None
+    maximum: int | None = None
+    hint: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"form.label.{self.key}"
 
 
-def _on(questions, condition=None) -> dict[str, dict]:
-    return {q: dict(condition or {}) for q in questions}
+def _controls() -> tuple[Control, ...]:
+    """Every control, derived from the questions' declared request fields."""
+    found: dict[str, dict] = {}
+
+    def add(key: str, **attrs) -> None:
+        shows = attrs.pop("shows")
+        known = found.setdefault(key, {**attrs, "shows": {}})
+        different = {k: (known[k], v) for k, v in attrs.items() if known[k] != v}
+        if different:
+            raise ValueError(f"the control {key!r} is declared differently by two questions: {different}")
+        known["shows"].update(shows)
+
+    for q in QUESTIONS:
+        fields = request_fields(q)
+        key_of = {f.name: f.label.removeprefix("form.label.") for f in fields}
+        excluded = {name for f in fields for name in f.excludes}
+        switch, alternative = GROUP_SWITCH.get(q), ALTERNATIVE.get(q)
+        for f in fields:
+            key = key_of[f.name]
+            condition = {key_of[k]: list(allowed) for k, allowed in f.when.items()}
+            if f.together and switch:
+                condition[switch] = [True]
+            if alternative and (f.excludes or f.name in excluded):
+                condition[alternative[0]] = [alternative[1][1] if f.excludes else alternative[1][0]]
+            kind = ("select" if key in SELECTS else "radio") if f.kind == "choice" else WIDGETS[f.kind]
+            add(key, name=f.name, kind=kind, shows={q: condition}, default=f.default, vocab=f.vocab,
+                options=tuple(f.choices or ()), empty=kind == "select" and not f.required and not f.together,
+                minimum=f.minimum, maximum=f.maximum, hint=f.hint)
+        if switch:
+            group = next(f for f in fields if f.together)
+            add(switch, name=None, kind="checkbox", default=False, vocab=None, options=(), empty=False,
+                minimum=None, maximum=None, hint=None,
+                shows={q: {key_of[k]: list(allowed) for k, allowed in group.when.items()}})
+        if alternative:
+            add(alternative[0], name=None, kind="radio", default=alternative[1][0], vocab=None,
+                options=alternative[1], empty=False, minimum=None, maximum=None, hint=None, shows={q: {}})
+    if set(found) != set(ORDER):
+        raise ValueError(f"form.ORDER and the declared fields differ: {sorted(set(found) ^ set(ORDER))}")
+    return tuple(Control(key, **found[key]) for key in ORDER)
 
 
-SITUATION = {"service": ["individual_session", "group_session"], "situation": [True]}
-SEARCH = {"lookup": ["search"]}
-
-# In the order of the form. The date comes last: it rarely changes (today).
-CONTROLS: tuple[Control, ...] = (
-    Control("service", "service", "select", _on(["fees"]), "individual_session", vocab="service"),
-    Control("lookup", None, "radio", _on(["pseudocode"]), "search", options=("search", "lookup")),
-    Control("code", "code", "text", _on(["pseudocode"], {"lookup": ["lookup"]}), "792632"),
-    Control("code_care_type", "care_type", "select", _on(["pseudocode"], SEARCH), "sppl", vocab="code_care_type"),
-    Control("code_modality", "modality", "select", _on(["pseudocode"], SEARCH), "individual", vocab="code_modality"),
-    Control("kind", "kind", "select", _on(["pseudocode"], SEARCH), "physical_other", vocab="kind"),
-    Control("team", "team", "select", _on(["pseudocode"], SEARCH), "", vocab="team", empty=True),
-    Control("situation", None, "checkbox", _on(["fees"], {"service": SITUATION["service"]}), False),
-    Control("age", "age", "number", _on(["contribution", "course", "networks", "quota"]), 12),
-    Control("route", "route", "radio", {**_on(["contribution", "course"]), "fees": SITUATION}, "outside",
-            vocab="route"),
-    Control("place", "place", "select", {**_on(["contribution", "course"]), "fees": SITUATION},
-            "psychologist_office", vocab="place"),
-    Control("modality", "modality", "radio", _on(["contribution", "course", "quota"]), "individual", vocab="modality"),
-    Control("bim", "bim", "checkbox", {**_on(["contribution", "course"]), "fees": SITUATION}, False),
-    Control("first_session", "first_session", "checkbox", {**_on(["contribution"]), "fees": SITUATION}, False),
-    Control("sessions", "sessions", "number", _on(["course"]), 10),
-    Control("course_first", "first_session", "checkbox", _on(["course"]), True),
-    Control("compare", None, "checkbox", _on(["course"]), False),
-    Control("care_type", "care_type", "radio", {"quota": {}, "course": {"compare": [True]}}, "sppl",
-            vocab="care_type"),
-    Control("network", "network", "radio", {"quota": {}, "course": {"compare": [True]}}, "children_adolescents",
-            vocab="network"),
-    Control("sessions_used", "sessions_used", "number", _on(["quota"]), None),
-    Control("participants", "participants", "number", _on(["fees"], {"service": ["group_session"]}), None),
-    Control("providers", "providers", "number", _on(["fees"], {"service": ["multidisciplinary_consultation"]}), None),
-    Control("fee_care_type", "care_type", "select", _on(["fees"], {"service": ["multidisciplinary_consultation"]}),
-            "", vocab="care_type", empty=True),
-    Control("date", "date", "date", _on(QUESTIONS), TODAY),
-)
+CONTROLS: tuple[Control, ...] = _controls()
 CONTROL = {c.key: c for c in CONTROLS}
 
 # A number as a browser's number input holds it (a "valid floating-point number").
 _NUMBER = re.compile(r"-?(\d+(\.\d+)?|\.\d+)([eE][+-]?\d+)?")
+
+
+# --- words ------------------------------------------------------------------------------
+
+def _rule_values(day: str) -> dict:
+    """The rule values a label or hint names (e.g. the networks' ages), on `day`."""
+    from .i18n import Count
+    from .params import load_rules
+
+    rules, when = load_rules(), _dt.date.fromisoformat(day)
+    value = lambda pid: rules.value(pid, when).value  # noqa: E731
+    return {"children_max": Count(value("children_max_age"), "years"),
+            "adults_min": Count(value("adults_min_age"), "years"), "months": value("quota_window_months")}
+
+
+def words(control: Control, lang: str, day: str) -> dict:
+    """The label, the hint ("" when none) and the options ([{value, label}]) of a
+    control in `lang`, with the rule values they name as on `day` (ISO)."""
+    from .params import load_rules
+
+    cat, values = load_rules().catalogue, _rule_values(day)
+    if control.vocab:
+        from .vocab import label_key_lists
+
+        keys = dict(label_key_lists()[control.vocab])
+        options = [{"value": o, "label": cat.raw(lang, keys[o])} for o in control.options]
+    else:
+        options = [{"value": o, "label": cat.raw(lang, f"form.option.{control.key}.{o}")} for o in control.options]
+    if control.empty:
+        options.insert(0, {"value": "", "label": cat.raw(lang, "form.option.empty")})
+    return {"label": cat.say(lang, control.label, **values),
+            "hint": cat.say(lang, control.hint, **values) if control.hint else "", "options": options}
 
 
 # --- values ----------------------------------------------------------------------------
@@ -237,8 +297,7 @@ def _holds(control: Control, text: str) -> bool:
     if control.kind == "checkbox":
         return text in ("true", "false")
     if control.kind in ("radio", "select"):
-        options = LABELLED[control.vocab][1] if control.vocab else control.options
-        return text in options or (text == "" and control.empty)
+        return text in control.options or (text == "" and control.empty)
     if text == "" or control.kind == "text":
         return True
     if control.kind == "number":

@@ -237,16 +237,6 @@ def _json_for_script(data) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _options(c: form.Control, lang: str, t: dict) -> list[dict]:
-    if c.vocab:
-        items = [{"value": value, "label": label} for value, label in present.labels(c.vocab, lang).items()]
-    else:
-        items = [{"value": o, "label": t[f"option_{c.key}_{o}"]} for o in c.options]
-    if c.empty:
-        items.insert(0, {"value": "", "label": t["option_empty"]})
-    return items
-
-
 def widget(lang: str, t: dict, variant: str, site_root: str, lang_root: str, today: str,
            tables_href: str) -> dict:
     """Everything templates/calculator_widget.html.j2 needs."""
@@ -265,8 +255,7 @@ def widget(lang: str, t: dict, variant: str, site_root: str, lang_root: str, tod
             continue
         fields.append({
             "key": c.key, "name": c.name, "kind": c.kind, "shows": {q: c.shows[q] for q in shown_for},
-            "default": values[c.key], "label": t[f"label_{c.key}"], "hint": t.get(f"hint_{c.key}", ""),
-            "options": _options(c, lang, t) if c.kind in ("radio", "select") else [],
+            "default": values[c.key], **form.words(c, lang, today), "min": c.minimum, "max": c.maximum,
             "visible": form.visible(c, DEFAULT_QUESTION, values),
             "today": c.default == form.TODAY,
         })

@@ -211,3 +211,36 @@ def test_the_view_words_are_the_packages_only():
         view = load_rules().catalogue.messages[lang]
         words = {v for k, v in view.items() if k.startswith("view.")}
         assert not words & set(chrome.values()), words & set(chrome.values())
+
+
+def test_the_form_is_derived_from_the_declarations():
+    """Each question's controls fill exactly its declared request fields, with the
+    declared choices, bounds and defaults, and every control has its words."""
+    from calculator.declare import TODAY, request_fields
+
+    for q in calculator.vocab.QUESTIONS:
+        declared = {f.name: f for f in request_fields(q)}
+        controls = [c for c in form.CONTROLS if c.name and q in c.shows]
+        assert sorted(c.name for c in controls) == sorted(declared), q
+        for c in controls:
+            f = declared[c.name]
+            assert c.options == tuple(f.choices or ()), (q, c.key)
+            assert (c.minimum, c.maximum, c.default) == (f.minimum, f.maximum, f.default), (q, c.key)
+            assert c.label == f.label and c.hint == f.hint, (q, c.key)
+    for c in form.CONTROLS:
+        for lang in ("fr", "nl"):
+            w = form.words(c, lang, DAY)
+            assert w["label"] and "{" not in w["label"] + w["hint"], (c.key, lang)
+            assert [o["value"] for o in w["options"]] == ([""] if c.empty else []) + list(c.options)
+    assert form.CONTROL["date"].default == TODAY
+
+
+def test_hints_name_the_rules_values():
+    """The network hint gives the networks' ages as the rules say on the day."""
+    rules = load_rules()
+    when = __import__("datetime").date.fromisoformat(DAY)
+    hint = form.words(form.CONTROL["network"], "fr", DAY)["hint"]
+    assert f"jusqu'à {rules.value('children_max_age', when).value} ans" in hint
+    assert f"dès {rules.value('adults_min_age', when).value} ans" in hint
+    label = form.words(form.CONTROL["sessions_used"], "nl", DAY)["label"]
+    assert f"laatste {rules.value('quota_window_months', when).value} maanden" in label
