@@ -8,7 +8,6 @@ answer warns when N exceeds the maximum per 12 months (circular-8761#quota-*).
 
 from __future__ import annotations
 
-import datetime as _dt
 from dataclasses import dataclass
 
 from .answer import Answer, Builder

@@ -80,7 +80,7 @@ class _Declared:
     maximum: int | str | None
     default: Any
     label: str | None
-    hint: str | bool | None
+    hint: bool
     together: tuple[str, ...]
     when: Mapping[str, tuple[str, ...]]
     excludes: tuple[str, ...]
@@ -88,7 +88,7 @@ class _Declared:
 
 
 def spec(kind: str, *, vocab: str | None = None, minimum: int | str | None = None, maximum: int | str | None = None,
-         required: bool = True, default: Any = None, label: str | None = None, hint: str | bool | None = None,
+         required: bool = True, default: Any = None, label: str | None = None, hint: bool = False,
          together: Iterable[str] = (), when: Mapping[str, Iterable[str]] | None = None,
          excludes: Iterable[str] = (), optional_with: Iterable[str] = ()) -> Any:
     """A field of a request dataclass, declared.
@@ -143,6 +143,12 @@ def _declared(question: str) -> tuple[tuple[str, _Declared], ...]:
     return tuple(out)
 
 
+def limit_names() -> tuple[str, ...]:
+    """The keys of meta.toml [input_limits] that the declarations name, sorted."""
+    return tuple(sorted({b for q in QUESTIONS for _, d in _declared(q) for b in (d.minimum, d.maximum)
+                         if isinstance(b, str)}))
+
+
 def _bound(value: int | str | None, limits: Mapping[str, int]) -> int | None:
     return limits[value] if isinstance(value, str) else value
 
@@ -156,12 +162,11 @@ def request_fields(question: str, rules=None) -> tuple[FieldSpec, ...]:
     out = []
     for name, d in _declared(question):
         label = d.label or name
-        hint = f"form.hint.{label}" if d.hint is True else (d.hint or None)
         out.append(FieldSpec(
             name=name, kind=d.kind, required=d.required,
             choices=LABELLED[d.vocab][1] if d.vocab else None, vocab=d.vocab,
             minimum=_bound(d.minimum, rules.limits), maximum=_bound(d.maximum, rules.limits),
-            default=d.default, label=f"form.label.{label}", hint=hint,
+            default=d.default, label=f"form.label.{label}", hint=f"form.hint.{label}" if d.hint else None,
             together=d.together, when=dict(d.when), excludes=d.excludes, optional_with=d.optional_with,
         ))
     return tuple(out)

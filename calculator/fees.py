@@ -31,8 +31,8 @@ SERVICES = {
     "trajectory": ("fee_trajectory", "per_patient_per_year", "clinical_psychologist"),
     "multidisciplinary_consultation": ("fee_multidisciplinary", "per_consultation", "providers"),
 }
-FEE_UNITS = ("per_session", "per_patient_per_year", "per_consultation")
-RECIPIENTS = ("clinical_psychologist", "second_provider", "providers")
+FEE_UNITS = tuple(dict.fromkeys(unit for _, unit, _ in SERVICES.values()))
+RECIPIENTS = tuple(dict.fromkeys(recipient for _, _, recipient in SERVICES.values()))
 SPLIT_CASES = ("usual", "bim", "free")
 
 

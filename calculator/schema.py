@@ -29,6 +29,7 @@ TEXT = {
 
 
 def schema(rules=None) -> dict:
+    """The JSON Schema; the bounds of the requests are those of these rules (default: the package's)."""
     if rules is None:
         from .params import load_rules
 
