@@ -5,30 +5,30 @@ PORT ?= 8000
 .PHONY: setup site serve test bench check clean
 
 setup:
-	@bash scripts/setup.sh
+	@bash scripts/dev/setup.sh
 
 check: setup
-	$(PY) scripts/check_sources.py
+	$(PY) -m scripts.check.check_sources
 
 site: setup
-	$(PY) scripts/build.py
+	$(PY) -m scripts.build
 
 serve: site
-	$(PY) scripts/serve.py --port $(PORT)
+	$(PY) -m scripts.dev.serve --port $(PORT)
 
 test: site
 	$(PY) -m pytest -q
 
 bench: site
-	$(PY) scripts/bench_build.py
-	$(PY) scripts/bench_calculator.py
-	$(PY) scripts/bench_page.py
+	$(PY) -m scripts.bench.bench_build
+	$(PY) -m scripts.bench.bench_calculator
+	$(PY) -m scripts.bench.bench_page
 
 # Lighthouse on home, a document page, the pseudocode table and the calculator,
-# FR and NL (slow: a few minutes); fails below the thresholds of scripts/audit.py.
+# FR and NL (slow: a few minutes); fails below the thresholds of scripts/dev/audit.py.
 .PHONY: audit
 audit: site
-	$(PY) scripts/audit.py
+	$(PY) -m scripts.dev.audit
 
 clean:
 	rm -rf site build docs/fr docs/nl .pytest_cache

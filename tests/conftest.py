@@ -15,8 +15,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "site"
-sys.path.insert(0, str(ROOT / "scripts"))
-sys.path.insert(0, str(ROOT))
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -28,12 +26,12 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def site() -> Path:
     if not (SITE / "index.html").exists() or not (SITE / "nl" / "index.html").exists():
-        subprocess.run([sys.executable, str(ROOT / "scripts" / "build.py")], check=True, cwd=ROOT)
+        subprocess.run([sys.executable, "-m", "scripts.build"], check=True, cwd=ROOT)
     return SITE
 
 
 def _serve(prefix: str):
-    from serve import make_server
+    from scripts.dev.serve import make_server
 
     server = make_server(0, prefix)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -23,7 +23,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 NPM_PYODIDE = REPO / "node_modules" / "pyodide"
 BUNDLE_SCRIPT = REPO / "scripts" / "pyodide_bundle.py"
-RUN_SCRIPT = REPO / "scripts" / "pyodide_run.mjs"
+RUN_SCRIPT = REPO / "scripts" / "dev" / "pyodide_run.mjs"
 PROJECT = Path(os.environ.get("PYODIDE_BUNDLE_PROJECT", REPO))
 RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import json
 import os
 import shutil
@@ -12,7 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO
+REPO = Path(__file__).resolve().parents[2]
+
 
 ENV = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "ascii", "LC_ALL": "C"}
 OK = {"question": "contribution", "date": "2023-09-01", "age": 15, "route": "other_organisation",
@@ -72,7 +75,7 @@ def test_the_validation_command():
 
 @pytest.mark.skipif(not shutil.which("python3.11"), reason="python3.11 is not installed on this machine")
 def test_python_3_11_gives_the_same_answers():
-    from calc_scenarios import load_scenarios
+    from tests.calculator.calc_scenarios import load_scenarios
 
     for s in load_scenarios()[::7]:
         stdin = json.dumps(s.request).encode()

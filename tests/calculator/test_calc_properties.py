@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import calculator
-from calc_jsonschema import errors as schema_errors
-from calc_scenarios import load_scenarios
+from tests.calculator.calc_jsonschema import errors as schema_errors
+from tests.calculator.calc_scenarios import load_scenarios
 from calculator.errors import ERROR_CODES
 from calculator.schema import schema
 from calculator.vocab import CARE_TYPES, MODALITIES, NETWORKS, OUTCOMES, PLACES, ROUTES

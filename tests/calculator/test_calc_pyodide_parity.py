@@ -1,8 +1,8 @@
 """The scenario requests give the same answers inside the real Pyodide runtime (node) as in CPython.
 
 The calculator wheel is built and bundled with the Pyodide runtime by
-scripts/pyodide_bundle.py (into a temporary folder, so the answers come from
-the code as it is now), then scripts/pyodide_run.mjs answers every request.
+scripts/publish/pyodide_bundle.py (into a temporary folder, so the answers come from
+the code as it is now), then scripts/dev/pyodide_run.mjs answers every request.
 Skipped only when node_modules/pyodide is absent (`npm ci` installs it).
 Set CALCULATOR_NODE_MODULES to use another node_modules folder.
 """
@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 
 import calculator
-from calc_scenarios import load_scenarios
-from conftest import REPO
+from tests.calculator.calc_scenarios import load_scenarios
+
+REPO = Path(__file__).resolve().parents[2]
 
 NODE_MODULES = Path(os.environ.get("CALCULATOR_NODE_MODULES", REPO / "node_modules"))
 EXTRA = [  # requests that are not in the scenario files: odd input, in both runtimes
@@ -47,7 +48,7 @@ def bundle(tmp_path_factory):
         pytest.fail("node is not installed but node_modules/pyodide is: install Node.js")
     out = tmp_path_factory.mktemp("pyodide")
     p = subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "pyodide_bundle.py"), str(out / "bundle"),
+        [sys.executable, "-m", "scripts.publish.pyodide_bundle", str(out / "bundle"),
          "--wheel-dir", str(out / "wheel"), "--node-modules", str(NODE_MODULES)],
         cwd=REPO, capture_output=True, text=True, timeout=600,
     )
@@ -57,7 +58,7 @@ def bundle(tmp_path_factory):
 
 def run_in_pyodide(bundle: Path, requests: list, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        ["node", str(REPO / "scripts" / "pyodide_run.mjs"), "--bundle", str(bundle), *args],
+        ["node", str(REPO / "scripts" / "dev" / "pyodide_run.mjs"), "--bundle", str(bundle), *args],
         input=json.dumps(requests), capture_output=True, text=True, cwd=REPO, timeout=600,
     )
 

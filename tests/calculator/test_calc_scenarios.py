@@ -7,7 +7,7 @@ import json
 import pytest
 
 import calculator
-from calc_scenarios import check, load_scenarios
+from tests.calculator.calc_scenarios import check, load_scenarios
 
 SCENARIOS = load_scenarios()
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import calculator
-from calc_jsonschema import errors
-from calc_scenarios import load_scenarios
+from tests.calculator.calc_jsonschema import errors
+from tests.calculator.calc_scenarios import load_scenarios
 from calculator.schema import schema
 
 SCHEMA = schema()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import re
 
 import pytest
@@ -9,7 +11,8 @@ import pytest
 import calculator
 from calculator.params import load_rules, read_data_files
 from calculator.validation import collect_anchors, collect_short_titles, validate
-from conftest import REPO
+
+REPO = Path(__file__).resolve().parents[2]
 
 SOURCES = REPO / "sources"
 PROMISED = {
@@ -78,7 +81,7 @@ def test_the_eight_reserved_codes_are_those_of_the_amendment():
 
 
 def test_every_interpretation_is_shown_by_some_scenario():
-    from calc_scenarios import load_scenarios
+    from tests.calculator.calc_scenarios import load_scenarios
 
     seen = set()
     for s in load_scenarios():

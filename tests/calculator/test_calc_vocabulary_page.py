@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import json
 import re
 
 import pytest
 
 import calculator
-from calc_scenarios import _subset
+from tests.calculator.calc_scenarios import _subset
 from calculator.errors import ERROR_CODES
 from calculator.params import load_rules
 from calculator.validation import collect_anchors
-from conftest import REPO
+
+REPO = Path(__file__).resolve().parents[2]
 
 LANGS = ("fr", "nl")
 JSON_BLOCK = re.compile(r"```json\n(.*?)\n```", re.DOTALL)

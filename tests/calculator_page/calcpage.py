@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 import calculator
-from calculator_page import (FIELD, FIELDS, answer_view, catalog, day_text, request_for, values_from_state,
+from scripts.render.calculator_page import (FIELD, FIELDS, answer_view, catalog, day_text, request_for, values_from_state,
                              visible)
 
 HERE = Path(__file__).resolve().parent

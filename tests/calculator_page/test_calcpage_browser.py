@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from calcpage import (CONTAINER_JS, LANG_PREFIX, PAGE_VIEW_JS, Scenario, expected_fragment, expected_view,
+from tests.calculator_page.calcpage import (CONTAINER_JS, LANG_PREFIX, PAGE_VIEW_JS, Scenario, expected_fragment, expected_view,
                       fragment_fields, load_scenarios, today, wait_for_view)
 
 SCENARIOS = load_scenarios()
@@ -113,7 +113,7 @@ def test_prebuilt_answer_before_the_engine_then_the_engines(new_page, base_url, 
     page.wait_for_function("() => document.querySelector('#calc-all') && !document.querySelector('#calc-all').disabled")
     box = page.evaluate(CONTAINER_JS)
     assert box["busy"] == "true"
-    from calculator_page import catalog
+    from scripts.render.calculator_page import catalog
 
     t = catalog(lang)["calculator"]
     assert box["status"] == t["status_loading"]
@@ -144,7 +144,7 @@ def test_prebuilt_answer_on_a_later_day(new_page, base_url):
     the engine is ready."""
     from datetime import date, datetime, timedelta
 
-    from calculator_page import build_date
+    from scripts.render.calculator_page import build_date
 
     later = date.fromisoformat(build_date()) + timedelta(days=3)
     watch = new_page()
@@ -272,7 +272,7 @@ def test_phone_width(new_page, base_url):
 
 @pytest.mark.parametrize("lang", ["fr", "nl"])
 def test_without_javascript_the_page_gives_the_tables_and_says_why(browser, base_url, lang):
-    from calculator_page import catalog
+    from scripts.render.calculator_page import catalog
 
     t = catalog(lang)["calculator"]
     ctx = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
@@ -310,7 +310,7 @@ def test_engine_failure_shows_why_and_the_tables(new_page, base_url, lang, how, 
     down phone), or the browser refuses the worker itself: the page says so at
     once, with the kind of failure in the reader's language (the technical
     detail, in English, goes to the console only), and points to the tables."""
-    from calculator_page import catalog
+    from scripts.render.calculator_page import catalog
 
     t = catalog(lang)["calculator"]
     watch = new_page()

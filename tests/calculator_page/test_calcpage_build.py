@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import calculator
-from calculator_page import (ALL_QUESTIONS, FIELDS, LANG_PREFIX, _age_groups, _ages, _ask_cached, build_date,
+from scripts.render.calculator_page import (ALL_QUESTIONS, FIELDS, LANG_PREFIX, _age_groups, _ages, _ask_cached, build_date,
                              catalog, default_values, for_language, money, request_for, vocab_labels)
 
 ROOT = Path(__file__).resolve().parents[2]

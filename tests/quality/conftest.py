@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa import FIGURES, Watch, ensure_site, make_context, make_hosted_server, site_pages
+from tests.quality.qa import FIGURES, Watch, ensure_site, make_context, make_hosted_server, site_pages
 
 
 def pytest_generate_tests(metafunc):

@@ -39,13 +39,11 @@ def lang_of(page: str) -> str:
 
 def ensure_site() -> None:
     if not (SITE / "index.html").exists() or not (SITE / "nl" / "index.html").exists():
-        subprocess.run([sys.executable, str(ROOT / "scripts" / "build.py")], check=True, cwd=ROOT)
+        subprocess.run([sys.executable, "-m", "scripts.build"], check=True, cwd=ROOT)
 
 
 # --- a local "static host" that sends the headers of site/_headers -----------------
-
-sys.path.insert(0, str(ROOT / "scripts"))
-from security import headers_for, headers_server, parse_headers_file  # noqa: E402,F401
+from scripts.publish.security import headers_for, headers_server, parse_headers_file  # noqa: F401
 
 
 def make_hosted_server(site: Path = SITE):

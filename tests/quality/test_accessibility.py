@@ -4,7 +4,7 @@ contrast). The calculator's states are in test_calculator_states.py."""
 
 import pytest
 
-from qa import FIGURES, describe
+from tests.quality.qa import FIGURES, describe
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

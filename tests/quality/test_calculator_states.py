@@ -22,7 +22,7 @@ from urllib.parse import urldefrag, urlparse
 
 import pytest
 
-from qa import AXE_TAGS, FIGURES, SITE, Watch, describe, ids_of, make_context, site_pages, stored
+from tests.quality.qa import AXE_TAGS, FIGURES, SITE, Watch, describe, ids_of, make_context, site_pages, stored
 
 WORKER = "**/assets/calculator/engine-worker.mjs"
 TYPED = "987654"

@@ -1,4 +1,4 @@
-"""Content Security Policy (scripts/security.py): every page carries a strict
+"""Content Security Policy (scripts/publish/security.py): every page carries a strict
 policy as a <meta> tag, with the hashes of its own inline scripts, and the same
 policy (plus frame-ancestors) in the header files of static hosts; in the
 browser, no page triggers a single securitypolicyviolation (nor a script error),
@@ -9,12 +9,10 @@ import re
 
 import pytest
 
-from qa import FIGURES, SITE, headers_for, make_context, parse_headers_file, site_pages
+from tests.quality.qa import FIGURES, SITE, headers_for, make_context, parse_headers_file, site_pages
 
 import sys
-
-sys.path.insert(0, str(SITE.parent / "scripts"))
-from security import inline_script_hashes, is_embed  # noqa: E402
+from scripts.publish.security import inline_script_hashes, is_embed
 
 META_RE = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
 

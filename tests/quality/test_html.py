@@ -9,7 +9,7 @@ from collections import defaultdict
 
 import pytest
 
-from qa import FIGURES, NODE_MODULES, SITE
+from tests.quality.qa import FIGURES, NODE_MODULES, SITE
 
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 

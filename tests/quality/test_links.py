@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 
-from qa import FIGURES, NODE_MODULES, ROOT, ids_of, site_pages
+from tests.quality.qa import FIGURES, NODE_MODULES, ROOT, ids_of, site_pages
 
 LINKINATOR = NODE_MODULES / "linkinator" / "build" / "src" / "cli.js"
 REF_RE = re.compile(r'"([a-z0-9-]+)#([A-Za-z0-9_.-]+)"')
@@ -84,10 +84,10 @@ def test_every_search_result_resolves(site, lang):
 def test_404_page_links_lead_to_its_language_from_the_published_root(site, lang):
     """A 404 page is served at any missing address, so its links start from the
     published root (the path of SITE_URL), and the Dutch one's lead to Dutch pages
-    (MkDocs writes "/parents/" in both: scripts/postbuild.py root_404_links)."""
+    (MkDocs writes "/parents/" in both: scripts/publish/postbuild.py root_404_links)."""
     import posixpath
 
-    from published import root_path
+    from scripts.publish.published import root_path
 
     root = root_path()
     home = root + ("nl/" if lang == "nl" else "")
@@ -115,7 +115,7 @@ def test_404_page_links_lead_to_its_language_from_the_published_root(site, lang)
 
 
 def test_root_404_links_under_a_sub_path():
-    from postbuild import root_404_links
+    from scripts.publish.postbuild import root_404_links
 
     html = '<a href="/parents/"><script src="/assets/x.js"></script><a href="//cdn/x">{"base": "/", "search": "/assets/w.js"}'
     assert root_404_links(html, "/repo/nl/") == (

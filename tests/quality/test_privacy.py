@@ -5,7 +5,7 @@ are checked in test_calculator_states.py.)"""
 
 import pytest
 
-from qa import FIGURES, make_context, stored
+from tests.quality.qa import FIGURES, make_context, stored
 
 TYPED = "zqxw-private-7319"
 

@@ -11,7 +11,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from qa import lang_of, site_pages
+from tests.quality.qa import lang_of, site_pages
 
 SITE_URL_RE = re.compile(r'<link rel="canonical" href="([^"]+)">')
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}

@@ -61,8 +61,6 @@ def grid_requests() -> list[dict]:
 
 
 def answer_text(request: dict) -> str:
-    if str(REPO) not in sys.path:
-        sys.path.insert(0, str(REPO))
     import calculator
 
     return calculator.answer_json(json.dumps(request))
@@ -101,7 +99,6 @@ def read() -> tuple[dict, list[tuple[dict, str]]]:
 
 if __name__ == "__main__":
     if sys.argv[1:] == ["--write"]:
-        sys.path.insert(0, str(REPO))
         write()
     else:
         print(__doc__)

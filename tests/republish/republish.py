@@ -11,7 +11,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from project_copy import copy_project, tree_digest  # noqa: F401  (for the tests)
+from tests.project_copy import copy_project, tree_digest  # noqa: F401  (for the tests)
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -89,7 +89,7 @@ def run(project: Path, *args: str, stdin: str | None = None) -> subprocess.Compl
 
 
 def build(project: Path) -> subprocess.CompletedProcess:
-    return run(project, "scripts/build.py")
+    return run(project, "-m", "scripts.build")
 
 
 ANSWER_MANY = (

@@ -12,7 +12,7 @@ import json
 import re
 
 import calculator
-from answers_snapshot import digest, read
+from tests.republish.answers_snapshot import digest, read
 
 HEADER, RECORDS = read()
 

@@ -100,6 +100,7 @@ def test_the_guide_says_the_same_in_both_languages():
     # the same commands and data snippets, apart from the words of the examples
     assert len(code.findall(fr)) == len(code.findall(nl))
     assert len(re.findall(r"^## ", fr, re.M)) == len(re.findall(r"^## ", nl, re.M))
-    for cmd in ("scripts/import_text.py", "scripts/new_source.py", "--translation", "check_sources.py --ids",
-                "calculator.validation --sources sources", "scripts/build.py", "make test"):
+    for cmd in ("-m scripts.maintain.import_text", "-m scripts.maintain.new_source", "--translation",
+                "-m scripts.check.check_sources --ids", "calculator.validation --sources sources", "-m scripts.build",
+                "make test"):
         assert cmd in fr and cmd in nl, cmd

@@ -1,4 +1,4 @@
-"""The importer (scripts/import_text.py) and the scaffold (scripts/new_source.py)."""
+"""The importer (scripts/maintain/import_text.py) and the scaffold (scripts/maintain/new_source.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from fidelity import words
-from sources import ROOT, load_all, parse_source
+from scripts.check.fidelity import words
+from scripts.check.sources import ROOT, load_all, parse_source
 
 SEEDS = ROOT / "seeds"
 CIRCULAR = SEEDS / "000_726856f98d145a1f.txt"
@@ -20,7 +20,7 @@ ID_IN_TEXT = re.compile(r"\{#[a-z0-9-]+\}")
 
 
 def import_text(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "scripts" / "import_text.py"), *args], cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "scripts.maintain.import_text", *args], cwd=cwd,
                           capture_output=True, text=True, timeout=120)
 
 
@@ -194,7 +194,7 @@ SCAFFOLD = ["example-scaffold", "--lang", "fr", "--kind", "amendment", "--title"
 
 
 def scaffold(project: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "scripts/new_source.py", *args], cwd=project, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "scripts.maintain.new_source", *args], cwd=project, capture_output=True,
                           text=True, timeout=120)
 
 

@@ -16,7 +16,7 @@ import re
 
 import pytest
 
-from republish import (
+from tests.republish.republish import (
     apply_edits, apply_fixture, answers, broken_variants, build, cli, copy_project, run, tree_digest,
 )
 
@@ -54,7 +54,7 @@ def republished(tmp_path_factory, site):
     before_group = cli(project, {**GROUP, "date": "2039-12-31"})
 
     # 1. The scaffold makes the two files; the draft cannot be published.
-    scaffold = run(project, "scripts/new_source.py", "example-amendment", "--lang", "fr", "--kind", "amendment",
+    scaffold = run(project, "-m", "scripts.maintain.new_source", "example-amendment", "--lang", "fr", "--kind", "amendment",
                    "--title", "Sixième avenant (FICTIF, texte de test)", "--short-title", "Sixième avenant (fictif)",
                    "--summary", "Texte fictif.", "--issuer", "Aucun", "--reference", "Sixième avenant (fictif)",
                    "--date", "2039-11-16", "--in-force", NEW_DATE, "--audience", "Mainteneurs")
@@ -182,7 +182,7 @@ VARIANTS = broken_variants()
 @pytest.mark.parametrize("name", sorted(VARIANTS))
 def test_a_broken_amendment_stops_the_build_and_leaves_the_site(tmp_path, site, name):
     project = copy_project(tmp_path, site)
-    assert run(project, "scripts/new_source.py", "example-amendment", "--lang", "fr", "--kind", "amendment",
+    assert run(project, "-m", "scripts.maintain.new_source", "example-amendment", "--lang", "fr", "--kind", "amendment",
                "--title", "x", "--short-title", "x", "--summary", "x", "--issuer", "x", "--reference", "x",
                "--date", "2039-11-16", "--audience", "x").returncode == 0
     apply_fixture(project)

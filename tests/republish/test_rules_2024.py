@@ -10,7 +10,7 @@ import json
 import pytest
 
 import calculator
-from calc_jsonschema import errors as schema_errors
+from tests.calculator.calc_jsonschema import errors as schema_errors
 from calculator.i18n import PublishedDate
 from calculator.params import load_rules, read_data_files
 from calculator.schema import schema

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from calculator.params import read_data_files
-from calculator_bridge import check_calculator
-from sources import ROOT, anchors_by_doc, load_all
+from scripts.check.calculator_bridge import check_calculator
+from scripts.check.sources import ROOT, anchors_by_doc, load_all
 
 DATA = ROOT / "calculator" / "data"
 
@@ -189,7 +189,7 @@ def test_an_unknown_code_in_a_text(tmp_path):
 
 
 def test_a_timeline_event_citing_a_missing_paragraph(docs, tmp_path):
-    from build import check_refs
+    from scripts.render.pages import check_refs
 
     timeline = tmp_path / "timeline.toml"
     timeline.write_text('[[event]]\ndate = "2024-02-01"\nfr = "x"\nnl = "x"\nref = "amendment-5#art9"\n\n'

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from project_copy import ROOT, copy_project, tree_digest
+from tests.project_copy import ROOT, copy_project, tree_digest
 
 
 @pytest.fixture
@@ -16,7 +16,7 @@ def project_copy(tmp_path, site):
 
 
 def run_build(project: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(project / "scripts" / "build.py")], cwd=project,
+    return subprocess.run([sys.executable, "-m", "scripts.build"], cwd=project,
                           capture_output=True, text=True, timeout=300)
 
 

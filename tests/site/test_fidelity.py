@@ -1,13 +1,13 @@
 """Nothing lost: every word of each original text is on its page, in order."""
 
-from fidelity import share
+from scripts.check.fidelity import share
 
 DOCS = ["circular-8761", "inami-letter-2023", "amendment-5", "annex-pseudocodes", "riziv-note-clb"]
 
 
 def texts_with_a_seed() -> list[str]:
     """The five first texts, and any text added later that names its raw extraction (seed)."""
-    from sources import load_checked
+    from scripts.check.sources import load_checked
 
     later = [d for d, langs in sorted(load_checked().items()) if d not in DOCS
              and next(s for s in langs.values() if s.is_original).meta.get("seed") != "none"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sources import load_checked
+from scripts.check.sources import load_checked
 
 DOCS = load_checked()
 LANGS = {"fr": "", "nl": "nl/"}

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from sources import load_all, parse_source
+from scripts.check.sources import load_all, parse_source
 
 GOOD_FR = """+++
 id = "demo"

@@ -1,0 +1,144 @@
+"""Steps after MkDocs, on the new site folder before it is published.
+
+- Search by paragraph: MkDocs' search index cuts pages at headings only. For
+  the official texts and the pseudocode table we index every paragraph, list
+  item and table row under its own anchor, so a search for "remgeld" or
+  "792632" lands on the exact paragraph or row, in the reader's language
+  (each language has its own index: the two sites are separate builds).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from scripts.publish.published import root_path
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class _Capture(HTMLParser):
+    """Text of every element whose id is wanted, and the heading above it."""
+
+    def __init__(self, wanted: set[str]):
+        super().__init__(convert_charrefs=True)
+        self.wanted = wanted
+        self.open: list[tuple[str, str | None]] = []  # (tag, captured id or None)
+        self.active: dict[str, list[str]] = {}
+        self.texts: dict[str, str] = {}
+        self.section: dict[str, str] = {}
+        self.heading: str = ""
+        self._in_heading: list[str] | None = None
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in VOID:
+            return
+        a = dict(attrs)
+        cls = (a.get("class") or "").split()
+        if tag in ("script", "style") or "headerlink" in cls:
+            self._skip += 1
+            self.open.append((tag, "__skip__"))
+            return
+        if tag in ("h2", "h3", "h4"):
+            self._in_heading = []
+        aid = a.get("id")
+        if aid in self.wanted and aid not in self.texts and aid not in self.active:
+            self.active[aid] = []
+            self.section[aid] = self.heading
+            self.open.append((tag, aid))
+        else:
+            self.open.append((tag, None))
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        while self.open:
+            t, aid = self.open.pop()
+            if aid == "__skip__":
+                self._skip -= 1
+            elif aid:
+                self.texts[aid] = re.sub(r"\s+", " ", "".join(self.active.pop(aid))).strip()
+            if t == tag:
+                break
+        if tag in ("h2", "h3", "h4") and self._in_heading is not None:
+            self.heading = re.sub(r"\s+", " ", "".join(self._in_heading)).strip()
+            self._in_heading = None
+
+    def handle_data(self, data):
+        if self._skip:
+            return
+        for parts in self.active.values():
+            parts.append(data)
+        if self._in_heading is not None:
+            self._in_heading.append(data)
+
+
+def paragraph_entries(page_html: str, location: str, anchors: list[str], page_title: str) -> list[dict]:
+    cap = _Capture(set(anchors))
+    cap.feed(page_html)
+    entries = []
+    for aid in anchors:
+        text = cap.texts.get(aid)
+        if not text:
+            continue
+        section = cap.section.get(aid) or page_title
+        title = page_title if section == page_title else f"{page_title} · {section}"
+        entries.append({"location": f"{location}#{aid}", "title": html.escape(title, quote=False),
+                        "text": html.escape(text, quote=False)})
+    return entries
+
+
+def index_paragraphs(lang_root: Path, pages: dict[str, tuple[str, list[str]]]) -> int:
+    """pages: {location ('amendment-5/'): (title, [anchor ids])}. Rewrites
+    lang_root/search/search_index.json; returns the number of entries added."""
+    index_path = lang_root / "search" / "search_index.json"
+    index = json.loads(index_path.read_text(encoding="utf-8"))
+    added = 0
+    docs = []
+    for entry in index["docs"]:
+        loc = entry["location"]
+        page, _, frag = loc.partition("#")
+        if page in pages and frag:
+            continue  # heading sections of an indexed page: replaced by paragraphs
+        docs.append(entry)
+        if page in pages and not frag:
+            title, anchors = pages[page]
+            page_html = (lang_root / page / "index.html").read_text(encoding="utf-8")
+            extra = paragraph_entries(page_html, page, anchors, title)
+            docs += extra
+            added += len(extra)
+    index["docs"] = docs
+    index_path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    return added
+
+
+def root_404_links(page_html: str, root: str) -> str:
+    """A 404 page is served at ANY missing address, so its links cannot be
+    relative; MkDocs (site_url "") writes them from the domain root, "/x/", and
+    the Dutch build's "/x/" means the Dutch page. Point them at the published
+    root: root is the path of SITE_URL plus "nl/" for the Dutch 404 page,
+    e.g. "/repo/nl/" for a GitHub Pages project site."""
+    page_html = re.sub(r'((?:href|src)=")/(?!/)', lambda m: m.group(1) + root, page_html)
+    return re.sub(r'("(?:base|search)": ")/(?!/)', lambda m: m.group(1) + root, page_html)
+
+
+def postbuild(site: Path, docs=None) -> None:
+    # GitHub Pages: serve folders starting with '_' and skip Jekyll.
+    (site / ".nojekyll").write_text("", encoding="utf-8")
+    for page, prefix in ((site / "404.html", ""), (site / "nl" / "404.html", "nl/")):
+        if page.exists():
+            page.write_text(root_404_links(page.read_text(encoding="utf-8"), root_path() + prefix), encoding="utf-8")
+    if docs:
+        for lang, root in (("fr", site), ("nl", site / "nl")):
+            pages = {f"{doc_id}/": (langs[lang].meta["short_title"], [a for a, _ in langs[lang].anchors()])
+                     for doc_id, langs in docs.items()}
+            codes = [f"code-{c}" for c in docs["annex-pseudocodes"][lang].table_codes()]
+            table_title = re.search(r"<h1[^>]*>(.*?)</h1>", (root / "pseudocodes" / "index.html").read_text(encoding="utf-8"), re.S)
+            pages["pseudocodes/"] = (re.sub(r"<a class=\"headerlink\".*?</a>|<[^>]+>", "", table_title.group(1)).strip() if table_title else "Pseudocodes", codes)
+            index_paragraphs(root, pages)
+    from scripts.render.calculator_page import publish; publish(site)  # Pyodide runtime in assets/pyodide/, embed pages
+    from scripts.publish.security import apply_csp; apply_csp(site)  # CSP meta + header files (last: hashes the final HTML)

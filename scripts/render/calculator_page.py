@@ -1,0 +1,677 @@
+"""The calculator in the page: build-time side.
+
+    from scripts.render.calculator_page import render          # scripts/build.py, once per language
+    write("calculator.md", render(env, ctx, lang))
+    from scripts.render.calculator_page import publish         # scripts/publish/postbuild.py
+    publish(site)
+
+What it makes, for each language:
+
+- `calculator.md`: the calculator page (templates/calculator.md.j2): the form,
+  the answer for the default inputs computed now by the package, and the same
+  answers as static tables (for readers without JavaScript or whose browser
+  cannot run the engine);
+- the Jinja global `calculator_widget(variant)` that content pages call to embed
+  a compact calculator (content/<lang>/parents.md does);
+- `calculator/embed/index.html` (written after MkDocs by `publish`): a minimal
+  page meant to be framed by other sites (templates/calculator_embed.html.j2).
+
+`publish(site)` also copies the self-hosted Pyodide runtime with the calculator
+wheel (scripts/publish/pyodide_bundle.py's output, rebuilt only when the calculator,
+pyproject.toml or the pinned runtime changed) into site/assets/pyodide/, once
+for both languages.
+
+Numbers come from `calculator.answer` only: this module never restates a rule.
+It knows the request vocabulary (which field each question takes) and how to
+show an answer (its amount or count, its explanation, its citations); the
+browser does the same in docs/overrides/assets/calculator/ui.mjs, and the
+tests in tests/calculator_page/ check that both show the same thing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+ROOT = Path(__file__).resolve().parents[2]
+
+BUILD = ROOT / "build"
+BUNDLE = BUILD / "pyodide"
+BUNDLE_STAMP = BUILD / "pyodide.stamp"
+TEMPLATES = ROOT / "templates"
+I18N = ROOT / "i18n"
+LANGUAGES = ("fr", "nl")
+LANG_PREFIX = {"fr": "", "nl": "nl/"}
+EMBED_DIR = "calculator/embed"
+
+PARENT_QUESTIONS = ("contribution", "course", "quota", "networks")
+STAFF_QUESTIONS = ("pseudocode", "fees")
+ALL_QUESTIONS = PARENT_QUESTIONS + STAFF_QUESTIONS
+# Which questions each variant of the widget offers, and the one it opens on.
+VARIANTS = {
+    "page": ALL_QUESTIONS,        # the calculator page
+    "parents": PARENT_QUESTIONS,  # embedded in the parents' guide (under an h2)
+    "embed": ALL_QUESTIONS,       # the page other sites frame
+}
+HEADING_LEVEL = {"page": 2, "parents": 3, "embed": 2}
+DEFAULT_QUESTION = "contribution"
+
+TODAY = "today"  # default of the date field: the day the page is read (at build time: the build date)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One control of the form.
+
+    key:   unique name of the control (ids calc-<key>, i18n label_<key>)
+    name:  the request field it fills; None for a control that only shapes the
+           form (e.g. "compare with the maximum")
+    kind:  date | number | text | radio | select | checkbox
+    shows: question -> condition under which the control is shown for it, as
+           {other control key: [values]} ({} = always)
+    vocab: its options are this list of calculator.vocabulary()
+    options: for a control of the form only: its values (labels option_<key>_<value>)
+    empty: a select whose first option is empty (the field is then left out)
+    """
+
+    key: str
+    name: str | None
+    kind: str
+    shows: dict[str, dict]
+    default: object = None
+    vocab: str | None = None
+    options: tuple[str, ...] = ()
+    empty: bool = False
+
+
+def _on(questions, condition=None) -> dict[str, dict]:
+    return {q: dict(condition or {}) for q in questions}
+
+
+SITUATION = {"service": ["individual_session", "group_session"], "situation": [True]}
+SEARCH = {"lookup": ["search"]}
+
+# In the order of the form. The date comes last: it rarely changes (today).
+FIELDS: tuple[Field, ...] = (
+    Field("service", "service", "select", _on(["fees"]), "individual_session", vocab="service"),
+    Field("lookup", None, "radio", _on(["pseudocode"]), "search", options=("search", "lookup")),
+    Field("code", "code", "text", _on(["pseudocode"], {"lookup": ["lookup"]}), "792632"),
+    Field("code_care_type", "care_type", "select", _on(["pseudocode"], SEARCH), "sppl", vocab="code_care_type"),
+    Field("code_modality", "modality", "select", _on(["pseudocode"], SEARCH), "individual", vocab="code_modality"),
+    Field("kind", "kind", "select", _on(["pseudocode"], SEARCH), "physical_other", vocab="kind"),
+    Field("team", "team", "select", _on(["pseudocode"], SEARCH), "", vocab="team", empty=True),
+    Field("situation", None, "checkbox", _on(["fees"], {"service": SITUATION["service"]}), False),
+    Field("age", "age", "number", _on(["contribution", "course", "networks", "quota"]), 12),
+    Field("route", "route", "radio", {**_on(["contribution", "course"]), "fees": SITUATION}, "outside", vocab="route"),
+    Field("place", "place", "select", {**_on(["contribution", "course"]), "fees": SITUATION}, "psychologist_office",
+          vocab="place"),
+    Field("modality", "modality", "radio", _on(["contribution", "course", "quota"]), "individual", vocab="modality"),
+    Field("bim", "bim", "checkbox", {**_on(["contribution", "course"]), "fees": SITUATION}, False),
+    Field("first_session", "first_session", "checkbox", {**_on(["contribution"]), "fees": SITUATION}, False),
+    Field("sessions", "sessions", "number", _on(["course"]), 10),
+    Field("course_first", "first_session", "checkbox", _on(["course"]), True),
+    Field("compare", None, "checkbox", _on(["course"]), False),
+    Field("care_type", "care_type", "radio", {"quota": {}, "course": {"compare": [True]}}, "sppl", vocab="care_type"),
+    Field("network", "network", "radio", {"quota": {}, "course": {"compare": [True]}}, "children_adolescents",
+          vocab="network"),
+    Field("sessions_used", "sessions_used", "number", _on(["quota"]), None),
+    Field("participants", "participants", "number", _on(["fees"], {"service": ["group_session"]}), None),
+    Field("providers", "providers", "number", _on(["fees"], {"service": ["multidisciplinary_consultation"]}), None),
+    Field("fee_care_type", "care_type", "select", _on(["fees"], {"service": ["multidisciplinary_consultation"]}), "",
+          vocab="care_type", empty=True),
+    Field("date", "date", "date", _on(ALL_QUESTIONS), TODAY),
+)
+FIELD = {f.key: f for f in FIELDS}
+
+
+# --- requests ------------------------------------------------------------------------
+
+def build_date() -> str:
+    """The day of this build (ISO): the default date of the answers shipped in the pages."""
+    return os.environ.get("CALCULATOR_BUILD_DATE") or date.today().isoformat()
+
+
+def default_values(today: str) -> dict[str, object]:
+    return {f.key: (today if f.default == TODAY else f.default) for f in FIELDS}
+
+
+def visible(f: Field, question: str, values: dict) -> bool:
+    condition = f.shows.get(question)
+    if condition is None:
+        return False
+    return all(values.get(k) in allowed for k, allowed in condition.items())
+
+
+def values_from_state(question: str, state: dict, today: str) -> dict:
+    """The control values ui.mjs sets from a URL fragment's fields (request field
+    -> value; a missing one keeps its default)."""
+    values = default_values(today)
+    for name, value in state.items():
+        f = next((x for x in FIELDS if x.name == name and question in x.shows), None)
+        if f is None:
+            continue
+        for key, allowed in f.shows[question].items():
+            if FIELD[key].name is None:
+                values[key] = allowed[0]
+        values[f.key] = value
+    return values
+
+
+def request_for(question: str, values: dict) -> dict:
+    """The request the form sends for these control values (ui.mjs does the same):
+    every shown field, an empty one left out (the package then says what is
+    missing), except a text field, always sent."""
+    request: dict = {"question": question}
+    for f in FIELDS:
+        if f.name is None or not visible(f, question, values):
+            continue
+        v = values.get(f.key)
+        if v is None or v == "":
+            if f.kind == "text":
+                request[f.name] = ""
+            continue
+        request[f.name] = v
+    return request
+
+
+# --- showing an answer (ui.mjs renders the same) ---------------------------------------
+
+def money(cents: int, lang: str) -> str:
+    """11,00 € in French, € 11,00 in Dutch: the package's own way of writing amounts."""
+    sign = "-" if cents < 0 else ""
+    euros, rest = divmod(abs(cents), 100)
+    number = f"{sign}{euros},{rest:02d}"
+    return f"{number} €" if lang == "fr" else f"€ {number}"
+
+
+def plural(t: dict, key: str, n: int, lang: str, **params) -> str:
+    """t[key_one] or t[key_other]: French uses the singular for 0 and 1, Dutch for 1."""
+    one = n in (0, 1) if lang == "fr" else n == 1
+    return t[f"{key}_{'one' if one else 'other'}"].format(n=n, **params)
+
+
+@lru_cache(maxsize=None)
+def vocab_labels(lang: str) -> dict[str, dict[str, str]]:
+    import calculator
+
+    return {name: {item["value"]: item[lang] for item in items} for name, items in calculator.vocabulary().items()}
+
+
+def figure_of(answer: dict, t: dict, lang: str) -> tuple[str, str]:
+    """(the amount or count, the words after it) of a successful answer."""
+    v = vocab_labels(lang)
+    q, r = answer["question"], answer["result"]
+    if q in ("contribution", "course"):
+        if r["outcome"] == "not_allowed":
+            return v["outcome"]["not_allowed"], v["reason"].get(r.get("reason") or "", "")
+        if q == "contribution":
+            return money(r["amount_cents"], lang), v["reason"][r["reason"]]
+        return money(r["total_cents"], lang), plural(t, "caption_course", r["sessions"], lang)
+    if q == "quota":
+        caption = plural(t, "caption_quota", r["max_sessions"], lang, months=r["window_months"])
+        if r.get("remaining") is not None:
+            caption += " · " + plural(t, "caption_remaining", r["remaining"], lang)
+        return str(r["max_sessions"]), caption
+    if q == "networks":
+        names = [v["network"][n] for n in r["networks"]]
+        if not names:
+            return t["networks_none"], t["caption_networks_other"].format(n=0, age=r["age"])
+        return f" {t['or']} ".join(names), plural(t, "caption_networks", len(names), lang, age=r["age"])
+    if q == "pseudocode":
+        codes = r["codes"]
+        figure = ", ".join(c["code"] for c in codes)
+        if r["mode"] == "lookup" and codes:
+            return figure, codes[0]["description"][lang]
+        return figure, plural(t, "caption_codes", len(codes), lang)
+    if q == "fees":
+        if r.get("eligible") is False:
+            return money(r["fee_cents"], lang), t["fees_not_eligible"]
+        return money(r["fee_cents"], lang), t[f"fee_unit_{r['fee_unit']}"]
+    return "", ""
+
+
+def answer_view(answer: dict, t: dict, lang: str, lang_root: str) -> dict:
+    """What the page shows of an answer (the same structure ui.mjs builds)."""
+    if not answer.get("ok"):
+        return {"ok": False, "errors": [{"field": e["field"], "message": e[lang]} for e in answer["errors"]]}
+    figure, caption = figure_of(answer, t, lang)
+    return {
+        "ok": True,
+        "figure": figure,
+        "caption": caption,
+        "explanation": answer["explanation"][lang],
+        "warnings": [w[lang] for w in answer["warnings"]],
+        "citations": [{"href": f"{lang_root}{c['doc']}/#{c['para']}", "label": c["label"][lang]}
+                      for c in answer["citations"]],
+        "interpretations": [{"title": i["title"][lang], "text": i[lang]} for i in answer["interpretations"]],
+        "rules_version": answer.get("rules_version", ""),
+        "date_text": day_text(answer.get("date") or ""),
+    }
+
+
+def day_text(iso: str) -> str:
+    """2023-10-01 -> 01/10/2023, as dates are written in Belgium (both languages)."""
+    parts = iso.split("-")
+    return "/".join(reversed(parts)) if len(parts) == 3 else iso
+
+
+def for_language(answer: dict, lang: str) -> dict:
+    """The answer with only the texts of one language (what a page ships)."""
+    def pick(value):
+        if isinstance(value, dict):
+            if set(value) >= set(LANGUAGES) and all(isinstance(value[l], str) for l in LANGUAGES):
+                rest = {k: pick(x) for k, x in value.items() if k not in LANGUAGES}
+                return {**rest, lang: value[lang]}
+            return {k: pick(x) for k, x in value.items()}
+        if isinstance(value, list):
+            return [pick(x) for x in value]
+        return value
+    return pick(answer)
+
+
+# --- the static tables (the same answers, for every common case) ----------------------
+
+def _ask(request: dict) -> dict:
+    import calculator
+
+    answer = calculator.answer(request)
+    if not answer.get("ok"):
+        raise RuntimeError(f"the calculator refused a table request {request}: {answer.get('errors')}")
+    return answer
+
+
+@lru_cache(maxsize=None)
+def _ask_cached(request_json: str) -> dict:
+    """The same answer for both languages and every page of a build."""
+    return _ask(json.loads(request_json))
+
+
+@lru_cache(maxsize=None)
+def _ages(today: str) -> tuple[int, ...]:
+    """Every age the package accepts (it refuses the first one beyond)."""
+    import calculator
+
+    ages = []
+    for age in range(0, 1000):
+        if not calculator.answer({"question": "networks", "date": today, "age": age}).get("ok"):
+            break
+        ages.append(age)
+    return tuple(ages)
+
+
+def _age_groups(today: str, at) -> list[tuple[int, int, object]]:
+    """[(first age, last age, data)] for the runs of ages where at(age) = (signature,
+    data) has the same signature. Asking every age of every table would take
+    seconds; instead the ages where the open networks change (and the first and
+    last age) are probed, and each interval between probes is bisected until its
+    ends and its middle agree."""
+    ages = _ages(today)
+    nets = [tuple(_ask_cached(json.dumps({"question": "networks", "date": today, "age": a}, sort_keys=True))
+                  ["result"]["networks"]) for a in ages]
+    probes = {ages[0], ages[-1]}
+    for i in range(1, len(ages)):
+        if nets[i] != nets[i - 1]:
+            probes |= {ages[i - 1], ages[i]}
+    known: dict[int, tuple] = {}
+
+    def sig(age: int):
+        if age not in known:
+            known[age] = at(age)
+        return known[age][0]
+
+    def fill(a: int, b: int) -> None:
+        if b - a <= 1:
+            return
+        m = (a + b) // 2
+        if sig(a) == sig(b) == sig(m):
+            return
+        fill(a, m)
+        fill(m, b)
+
+    points = sorted(probes)
+    for a, b in zip(points, points[1:]):
+        fill(a, b)
+    for p in points:
+        sig(p)
+    groups: list[list] = []
+    for age in sorted(known):
+        if groups and groups[-1][2] == known[age][0]:
+            continue
+        if groups:
+            groups[-1][1] = age - 1
+        groups.append([age, ages[-1], known[age][0], known[age][1]])
+    return [(g[0], g[1], g[3]) for g in groups]
+
+
+def _sources(answers: list[dict], lang: str, lang_root: str) -> list[dict]:
+    seen, out = set(), []
+    for a in answers:
+        for c in a["citations"]:
+            ref = (c["doc"], c["para"])
+            if ref not in seen:
+                seen.add(ref)
+                out.append({"href": f"{lang_root}{c['doc']}/#{c['para']}", "label": c["label"][lang]})
+    return out
+
+
+def tables(lang: str, t: dict, lang_root: str, today: str) -> dict:
+    """Every table of the fallback, computed by calculator.answer for `today`."""
+    v = vocab_labels(lang)
+
+    def cell(answer: dict) -> str:
+        r = answer["result"]
+        return v["outcome"]["not_allowed"] if r["outcome"] == "not_allowed" else money(r["amount_cents"], lang)
+
+    columns = (  # the request fields that differ from a usual individual session
+        {"modality": "individual", "bim": False, "first_session": False},
+        {"modality": "individual", "bim": True, "first_session": False},
+        {"modality": "individual", "bim": False, "first_session": True},
+        {"modality": "group", "bim": False, "first_session": False},
+    )
+    # The amounts may depend on the age (the package decides): one set of tables
+    # per group of consecutive ages with the same answers (_age_groups).
+    def grid_at(age: int) -> tuple[str, dict]:
+        grid = {(route, place): [_ask_cached(json.dumps({
+                    "question": "contribution", "date": today, "age": age, "route": route, "place": place, **extra},
+                    sort_keys=True)) for extra in columns]
+                for route in v["route"] for place in v["place"]}
+        signature = json.dumps([[(a["result"]["outcome"], a["result"]["amount_cents"], a["result"]["reason"])
+                                 for a in answers] for answers in grid.values()])
+        return signature, grid
+
+    age_groups = [{"from": start, "to": end, "grid": grid} for start, end, grid in _age_groups(today, grid_at)]
+    contribution = []
+    for group in age_groups:
+        ages = t["table_ages"].format(start=group["from"], end=group["to"])
+        for route in v["route"]:
+            rows, answers = [], []
+            for place in v["place"]:
+                cells = group["grid"][(route, place)]
+                answers += cells
+                rows.append({"place": v["place"][place], "cells": [cell(a) for a in cells]})
+            contribution.append({"id": f"{route}-{group['from']}", "route": route, "ages": ages,
+                                 "label": v["route"][route], "rows": rows,
+                                 "sources": _sources(answers, lang, lang_root), "answers": answers})
+
+    quota_rows, quota_answers = [], []
+    for care in v["care_type"]:
+        for network in v["network"]:
+            cells = []
+            for modality in v["modality"]:
+                a = _ask_cached(json.dumps({"question": "quota", "date": today, "care_type": care,
+                                            "network": network, "modality": modality}, sort_keys=True))
+                quota_answers.append(a)
+                r = a["result"]
+                cells.append(t["table_average"].format(average=r["average_sessions"], max=r["max_sessions"])
+                             if r.get("average_sessions") is not None else str(r["max_sessions"]))
+            quota_rows.append({"care_type": v["care_type"][care], "network": v["network"][network], "cells": cells})
+    quota = {"modalities": list(v["modality"].values()), "rows": quota_rows,
+             "sources": _sources(quota_answers, lang, lang_root),
+             "window": quota_answers[0]["result"]["window_months"]}
+
+    # Every age the package accepts, grouped by the networks open to it.
+    groups, network_answers = [], []
+    for age in _ages(today):
+        a = _ask_cached(json.dumps({"question": "networks", "date": today, "age": age}, sort_keys=True))
+        network_answers.append(a)
+        nets = tuple(a["result"]["networks"])
+        if groups and groups[-1]["nets"] == nets:
+            groups[-1]["to"] = age
+        else:
+            groups.append({"from": age, "to": age, "nets": nets})
+    networks = {"rows": [{"ages": t["table_ages"].format(start=g["from"], end=g["to"]),
+                          "networks": f" {t['or']} ".join(v["network"][n] for n in g["nets"]) or t["networks_none"]}
+                         for g in groups],
+                "sources": _sources([network_answers[g["from"]] for g in groups], lang, lang_root)}
+
+    fee_rows, fee_answers = [], []
+    for service in v["service"]:
+        a = _ask_cached(json.dumps({"question": "fees", "date": today, "service": service}, sort_keys=True))
+        fee_answers.append(a)
+        r = a["result"]
+        fee_rows.append({"service": v["service"][service], "fee": money(r["fee_cents"], lang),
+                         "unit": t[f"fee_unit_{r['fee_unit']}"], "indexed": t["table_indexed"] if r["indexed"] else ""})
+    fees = {"rows": fee_rows, "sources": _sources(fee_answers, lang, lang_root)}
+    # Warnings every answer of the tables carries (e.g. "the rules may have changed
+    # since"): said once, above the tables.
+    everything = [a for a in fee_answers + quota_answers + network_answers]
+    for block in contribution:
+        everything += block.pop("answers")
+    common = [w[lang] for w in everything[0]["warnings"]
+              if all(any(x["code"] == w["code"] for x in a["warnings"]) for a in everything)]
+    return {"contribution": contribution, "quota": quota, "networks": networks, "fees": fees,
+            "rules_version": fee_answers[0].get("rules_version", ""), "common_warnings": common}
+
+
+# --- the widget --------------------------------------------------------------------------
+
+def _json_for_script(data) -> str:
+    """JSON safe inside <script type="application/json">."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _options(f: Field, lang: str, t: dict) -> list[dict]:
+    if f.vocab:
+        items = [{"value": value, "label": label} for value, label in vocab_labels(lang)[f.vocab].items()]
+    else:
+        items = [{"value": o, "label": t[f"option_{f.key}_{o}"]} for o in f.options]
+    if f.empty:
+        items.insert(0, {"value": "", "label": t["option_empty"]})
+    return items
+
+
+def widget(lang: str, t: dict, variant: str, site_root: str, lang_root: str, today: str,
+           tables_href: str) -> dict:
+    """Everything templates/calculator_widget.html.j2 needs."""
+    questions = VARIANTS[variant]
+    values = default_values(today)
+    vl = vocab_labels(lang)
+    prebuilt = []
+    import calculator
+
+    for q in questions:
+        request = request_for(q, values)
+        prebuilt.append({"request": request, "answer": for_language(calculator.answer(request), lang)})
+    default_answer = next(p for p in prebuilt if p["request"]["question"] == DEFAULT_QUESTION)
+    view = answer_view(calculator.answer(default_answer["request"]), t, lang, lang_root)
+    fields = []
+    for f in FIELDS:
+        shown_for = [q for q in questions if q in f.shows]
+        if not shown_for:
+            continue
+        fields.append({
+            "key": f.key, "name": f.name, "kind": f.kind, "shows": {q: f.shows[q] for q in shown_for},
+            "default": values[f.key], "label": t[f"label_{f.key}"], "hint": t.get(f"hint_{f.key}", ""),
+            "options": _options(f, lang, t) if f.kind in ("radio", "select") else [],
+            "visible": visible(f, DEFAULT_QUESTION, values),
+            "today": f.default == TODAY,
+        })
+    # Only the strings the browser needs (the rest is in the HTML).
+    js_keys = [k for k in t if k.startswith(("caption_", "fee_unit_", "status_", "failed", "pending", "errors_",
+                                               "interpretations", "copied", "engine_error"))]
+    js_keys += ["or", "networks_none", "fees_not_eligible", "sources", "warnings", "meta", "share", "copy"]
+    config = {
+        "lang": lang,
+        "questions": list(questions),
+        "defaultQuestion": DEFAULT_QUESTION,
+        "buildDate": today,
+        "fields": [{k: f[k] for k in ("key", "name", "kind", "shows", "default", "today")} for f in fields],
+        "t": {k: t[k] for k in sorted(set(js_keys))},
+        "vocab": {name: vl[name] for name in ("outcome", "reason", "network")},
+        "prebuilt": prebuilt,
+        "linkTarget": "_blank" if variant == "embed" else "",
+        "tablesHref": tables_href,
+    }
+    return {
+        "lang": lang, "variant": variant, "questions": [{"value": q, "label": vl["question"][q],
+                                                          "staff": q in STAFF_QUESTIONS} for q in questions],
+        "default_question": DEFAULT_QUESTION, "fields": fields, "view": view, "config": _json_for_script(config),
+        "site_root": site_root, "tables_href": tables_href, "link_target": config["linkTarget"],
+        "heading": HEADING_LEVEL[variant],
+    }
+
+
+# --- Jinja --------------------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def catalog(lang: str) -> dict:
+    return tomllib.loads((I18N / f"{lang}.toml").read_text(encoding="utf-8"))
+
+
+def _environment() -> Environment:
+    return Environment(loader=FileSystemLoader(str(TEMPLATES)), undefined=StrictUndefined,
+                       keep_trailing_newline=True, autoescape=False)
+
+
+def _escape(value) -> str:
+    from markupsafe import escape
+
+    return str(escape(value))
+
+
+def widget_html(env: Environment, lang: str, variant: str, site_root: str, lang_root: str, tables_href: str) -> str:
+    t = catalog(lang)["calculator"]
+    w = widget(lang, t, variant, site_root, lang_root, build_date(), tables_href)
+    html = env.get_template("calculator_widget.html.j2").render(w=w, t=t, e=_escape)
+    # The widget sits in Markdown pages: no blank line may end its HTML block early.
+    return "\n".join(line for line in html.splitlines() if line.strip())
+
+
+def tables_html(env: Environment, lang: str, lang_root: str, heading_level: int = 3,
+                blank_links: bool = False) -> str:
+    t = catalog(lang)["calculator"]
+    data = tables(lang, t, lang_root, build_date())
+    html = env.get_template("calculator_tables.html.j2").render(
+        tb=data, t=t, e=_escape, h=heading_level, day_text=day_text(build_date()), blank_links=blank_links)
+    return "\n".join(line for line in html.splitlines() if line.strip())
+
+
+def render(env: Environment, ctx: dict, lang: str) -> str:
+    """The calculator page of `lang` (Markdown for MkDocs). Also gives the content
+    pages of this language (rendered with `env` afterwards) the Jinja global
+    `calculator_widget(variant)` that embeds a compact calculator."""
+    own = _environment()
+
+    def calculator_widget(variant: str = "parents") -> str:
+        # a content page is at the same depth as the calculator page
+        return widget_html(own, lang, variant, "../" if lang == "fr" else "../../", "../", "../calculator/#tables")
+
+    env.globals["calculator_widget"] = calculator_widget
+    t = ctx["t"]
+    from scripts.publish.published import site_url
+    return env.get_template("calculator.md.j2").render(
+        **ctx,
+        widget=widget_html(own, lang, "page", "../" if lang == "fr" else "../../", "../", "#tables"),
+        tables=tables_html(own, lang, "../"),
+        embed_url=f"{site_url()}{LANG_PREFIX[lang]}{EMBED_DIR}/",
+        embed_title=t["calculator"]["embed_iframe_title"],
+    )
+
+
+def embed_pages(site: Path) -> list[Path]:
+    """Write <site>/[nl/]calculator/embed/index.html: the calculator alone, for an iframe."""
+    env = _environment()
+    written = []
+    for lang in LANGUAGES:
+        depth = EMBED_DIR.count("/") + 1 + (1 if lang == "nl" else 0)
+        site_root = "../" * depth
+        lang_root = "../" * (EMBED_DIR.count("/") + 1)
+        t = catalog(lang)
+        html = env.get_template("calculator_embed.html.j2").render(
+            lang=lang, t=t["calculator"], site_name=t["calculator"]["embed_site_name"], e=_escape,
+            site_root=site_root, lang_root=lang_root,
+            widget=widget_html(env, lang, "embed", site_root, lang_root, "#tables"),
+            tables=tables_html(env, lang, lang_root, heading_level=3, blank_links=True),
+        )
+        out = site / LANG_PREFIX[lang] / EMBED_DIR / "index.html"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(html, encoding="utf-8")
+        written.append(out)
+    return written
+
+
+# --- the runtime ----------------------------------------------------------------------------
+
+def _bundle_inputs_digest() -> str:
+    """What the bundle is made of: the calculator package, its build config, the
+    pinned runtime and the bundling script."""
+    h = hashlib.sha256()
+    paths = sorted(p for p in (ROOT / "calculator").rglob("*")
+                   if p.is_file() and "__pycache__" not in p.parts)
+    paths += [ROOT / "pyproject.toml", ROOT / "package-lock.json", ROOT / "scripts" / "pyodide_bundle.py",
+              ROOT / "node_modules" / "pyodide" / "package.json"]
+    for p in paths:
+        h.update(p.relative_to(ROOT).as_posix().encode())
+        h.update(p.read_bytes() if p.exists() else b"-")
+    return h.hexdigest()
+
+
+def _bundle_complete(bundle: Path) -> bool:
+    lock = bundle / "pyodide-lock.json"
+    if not lock.is_file():
+        return False
+    try:
+        entry = json.loads(lock.read_text(encoding="utf-8"))["packages"]["calculator"]
+    except (ValueError, KeyError):
+        return False
+    needed = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", entry["file_name"]]
+    return all((bundle / n).is_file() for n in needed)
+
+
+def ensure_bundle() -> Path | None:
+    """build/pyodide/, rebuilt by scripts/publish/pyodide_bundle.py when its inputs changed.
+    None (with a warning) when the npm package `pyodide` is not installed."""
+    if not (ROOT / "node_modules" / "pyodide" / "package.json").is_file():
+        print("warning: node_modules/pyodide is missing (run `npm ci` or `make setup`): the calculator pages "
+              "are published without their engine and show their static tables.", file=sys.stderr)
+        return None
+    digest = _bundle_inputs_digest()
+    if (BUNDLE_STAMP.is_file() and BUNDLE_STAMP.read_text().strip() == digest and _bundle_complete(BUNDLE)):
+        return BUNDLE
+    proc = subprocess.run([sys.executable, "-m", "scripts.publish.pyodide_bundle", str(BUNDLE)],
+                          cwd=ROOT, capture_output=True, text=True)
+    if proc.returncode != 0 or not _bundle_complete(BUNDLE):
+        raise RuntimeError("scripts/publish/pyodide_bundle.py failed:\n" + proc.stdout[-3000:] + proc.stderr[-3000:])
+    BUNDLE_STAMP.write_text(digest + "\n")
+    return BUNDLE
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def publish(site: Path) -> None:
+    """After MkDocs, before the site is published: the runtime and the embed pages."""
+    bundle = ensure_bundle()
+    target = site / "assets" / "pyodide"
+    shutil.rmtree(target, ignore_errors=True)
+    if bundle is not None:
+        # the files of the bundle are replaced, never modified in place: hard links are safe
+        shutil.copytree(bundle, target, copy_function=_link_or_copy)
+    embed_pages(site)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """python -m scripts.render.calculator_page: rebuild the bundle if needed and print its place."""
+    bundle = ensure_bundle()
+    print(bundle or "no bundle (node_modules/pyodide missing)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
