@@ -24,6 +24,7 @@ from __future__ import annotations
 import ast
 import datetime as _dt
 import difflib
+import functools
 import os
 import re
 import sys
@@ -327,6 +328,7 @@ def _check_interpretations_and_pending(rules: Rules, problems: Problems) -> None
                                  ref=f"{REFERENCES_DOC}#ref-{r.id}", effective=r.effective)
 
 
+@functools.cache
 def _used_keys() -> dict[str, str]:
     """Catalogue keys the package's code names literally -> "calculator/<module>.py:<line>".
 
@@ -361,15 +363,36 @@ def _used_keys() -> dict[str, str]:
 def _check_catalogues(rules: Rules, problems: Problems) -> None:
     """Both languages of each catalogue have the same keys, the same placeholders, nothing empty;
     every key the code reads is there."""
+    needed: dict[str, str] = {}
+    for name, items in label_key_lists().items():
+        for value, key in items:
+            needed.setdefault(key, f"calculator/vocab.py ({name} '{value}')")
+    for place in PLACES:
+        needed.setdefault(f"labels.place_at.{place}", f"calculator/vocab.py (place '{place}')")
+    needed.update({k: v for k, v in _used_keys().items() if k not in needed})
     for cat, files in ((rules.catalogue, MESSAGE_FILES), (rules.problem_catalogue, PROBLEM_FILES)):
         def at(lang: str, key: str) -> dict:
             section, _, last = key.rpartition(".")
             return dict(file=files[lang], table=section, key=last)
 
         keys = {lang: set(cat.messages.get(lang, {})) for lang in LANGS}
+        only = {lang: keys[lang] - keys[next(x for x in LANGS if x != lang)] for lang in LANGS}
+        misspelled = set()
+        for lang in LANGS:  # a key of one language only that resembles a key of the other only
+            other = next(x for x in LANGS if x != lang)
+            for k in sorted(only[lang] - misspelled):
+                close = [m for m in difflib.get_close_matches(k, sorted(only[other] - misspelled), n=1, cutoff=0.75)
+                         if m.rpartition(".")[0] == k.rpartition(".")[0]]
+                if close:
+                    misspelled |= {k, close[0]}
+                    # the misspelling is the key the code does not read
+                    wrong, meant, in_lang = (close[0], k, other) if close[0] not in needed and k in needed \
+                        else (k, close[0], lang)
+                    problems.add("catalogue_key_misspelled", **at(in_lang, wrong), name=wrong, meant=meant,
+                                 other=files[next(x for x in LANGS if x != in_lang)])
         for lang in LANGS:
             other = next(x for x in LANGS if x != lang)
-            for k in sorted(keys[other] - keys[lang]):
+            for k in sorted(only[other] - misspelled):
                 problems.add("translation_key_missing", **at(lang, k), name=k, other=files[other])
         for k in sorted(keys["fr"] & keys["nl"]):
             for lang in LANGS:
@@ -382,13 +405,6 @@ def _check_catalogues(rules: Rules, problems: Problems) -> None:
             except ValueError as e:
                 problems.add("template_invalid", **at("fr", k), name=k, error=str(e))
     cat = rules.catalogue
-    needed: dict[str, str] = {}
-    for name, items in label_key_lists().items():
-        for value, key in items:
-            needed.setdefault(key, f"calculator/vocab.py ({name} '{value}')")
-    for place in PLACES:
-        needed.setdefault(f"labels.place_at.{place}", f"calculator/vocab.py (place '{place}')")
-    needed.update({k: v for k, v in _used_keys().items() if k not in needed})
     for key, source in needed.items():
         if any(key in cat.messages.get(lang, {}) for lang in LANGS):
             continue  # one language only: said by translation_key_missing above
