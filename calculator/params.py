@@ -266,7 +266,7 @@ class At:
     index: int | None = None      # the n-th [[<table>.values]] block (before its start is known)
     pcode: str | None = None      # a [[codes]] entry, by its code
 
-    def add(self, code: str, key: str | None = None, **params: Any) -> None:
+    def add(self, code: str, /, key: str | None = None, **params: Any) -> None:
         self.problems.add(code, self.file, self.table, self.start, index=self.index, pcode=self.pcode, key=key,
                           **params)
 

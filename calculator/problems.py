@@ -199,7 +199,7 @@ class Problems:
         self.lines = Lines(files)
         self.items: list[Problem] = []
 
-    def add(self, code: str, file: str = "", table: str = "", start: _dt.date | None = None, *,
+    def add(self, code: str, /, file: str = "", table: str = "", start: _dt.date | None = None, *,
             index: int | None = None, pcode: str | None = None, key: str | None = None,
             contains: str | None = None, line: int | None = None, **params: Any) -> Problem:
         if line is None:
