@@ -455,12 +455,6 @@ def validate(known_anchors: Mapping[str, set[str]] | None = None,
     return [p.render(lang) for p in validation_problems(known_anchors, files)]
 
 
-def validate_located(known_anchors: Mapping[str, set[str]] | None = None,
-                     files: Mapping[str, bytes] | None = None) -> list[Problem]:
-    """The records, for the build (kept for scripts/calculator_bridge.py)."""
-    return validation_problems(known_anchors, files)
-
-
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
@@ -468,6 +462,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sources", help="folder of the source documents (default: ./sources if present)")
     ap.add_argument("--lang", choices=LANGS, help=f"language of the messages (default: ${LANG_ENV}, else fr)")
     args = ap.parse_args(argv)
+    for stream in (sys.stdout, sys.stderr):  # the messages are French or Dutch, whatever the locale
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
     lang = maintainer_lang(args.lang)
     sources = Path(args.sources) if args.sources else Path("sources")
     anchors = collect_anchors(sources) if sources.is_dir() else None
