@@ -199,7 +199,7 @@ def test_refuses_an_unknown_document():
 
 
 def test_refuses_a_missing_translation_of_a_label():
-    files = _mutate("networks.toml", ', nl = "Netwerk \'volwassenen\': vanaf 15 jaar" }', " }")
+    files = _mutate("networks.toml", ', nl = "Netwerk \'volwassenen\': vanaf {value} jaar" }', " }")
     p = _one(files, "translation_missing")
     assert p.param("lang") == "nl" and _line(files, p).startswith("label = ")
 

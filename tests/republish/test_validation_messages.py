@@ -118,7 +118,7 @@ def test_a_later_start_leaves_no_gap(docs):
 
 
 def test_missing_translation_of_a_label(docs):
-    files = mutate("networks.toml", ', nl = "Netwerk \'volwassenen\': vanaf 15 jaar" }', " }")
+    files = mutate("networks.toml", ', nl = "Netwerk \'volwassenen\': vanaf {value} jaar" }', " }")
     p = one(problems_for(docs, files), "le texte en « nl » manque ou est vide")
     assert line_text(files, "networks.toml", p.line).startswith("label = ")
     assert 'nl = "…"' in p.fix
