@@ -656,7 +656,7 @@ def parse_rules(files: Mapping[str, bytes]) -> Rules:
                         interpretations[iid] = parsed_it
             elif key == "codes":
                 if not isinstance(table, list):
-                    At(problems, fname).add("codes_array", contains="codes")
+                    problems.add("codes_array", fname, contains="codes")
                     continue
                 for i, row in enumerate(table):
                     pc = _parse_code(i, fname, row, problems)
