@@ -98,3 +98,22 @@ def test_the_exit_code_says_whether_there_is_an_answer(value):
     out = json.loads(p.stdout)
     assert p.returncode == (0 if out["ok"] else 1)
     assert b"Traceback" not in p.stderr
+
+
+def test_broken_data_give_file_line_and_fix_not_a_traceback(tmp_path):
+    """A maintainer's typo in calculator/data: the CLI says where and what to do (exit 3)."""
+    import shutil
+
+    shutil.copytree(REPO / "calculator", tmp_path / "calculator",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    data = tmp_path / "calculator" / "data" / "contribution.toml"
+    data.write_text(data.read_text(encoding="utf-8").replace("[[copay_group.values]]", "[[copay_group.values]", 1),
+                    encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "CALCULATOR_LANG": "fr"}
+    p = subprocess.run([sys.executable, "-m", "calculator"], input=b'{"question": "networks", "date": "2023-10-01", "age": 16}',
+                       capture_output=True, cwd=tmp_path, env=env, timeout=60)
+    err = p.stderr.decode("utf-8")
+    assert p.returncode == 3, err
+    assert "Traceback" not in err
+    assert "calculator/data/contribution.toml:" in err and "fix:" in err
+    assert err.count("fix:") == 1, err  # one problem, one message
