@@ -33,9 +33,11 @@ CHROMIUM_ARGS = [
     "--disable-sync", "--no-first-run", "--disable-quic",
 ]
 
-# fixture -> marker. A test using any fixture that depends on one of these gets its marker too.
+# fixture -> marker. A test using any fixture that depends on one of these gets its marker too,
+# and so does a test given one of these names as a parameter, to fetch it with
+# request.getfixturevalue (tests/quality's `scheme`: its light and dark browser contexts).
 FIXTURE_MARKERS = {
-    "browser": "browser", "new_page": "browser",
+    "browser": "browser", "new_page": "browser", "light": "browser", "dark": "browser",
     "site": "build", "base_url": "build", "subpath_url": "build",
     "pyodide_bundle": "pyodide", "pyodide_run": "pyodide",
 }
@@ -50,6 +52,9 @@ PATH_MARKERS = {
 def pytest_collection_modifyitems(config, items):
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None:
+            names |= {v for v in callspec.params.values() if isinstance(v, str)}
         marks = {mark for fixture, mark in FIXTURE_MARKERS.items() if fixture in names}
         rel = Path(str(item.path)).resolve().relative_to(ROOT).as_posix()
         if rel in PATH_MARKERS:
