@@ -116,8 +116,8 @@ def test_robots_txt_allows_all_and_names_the_sitemap(site):
 
 @pytest.mark.parametrize("doc, scheme", [("circular-8761/", "light"), ("nl/riziv-note-clb/", "light"),
                                          ("parents/", "light"), ("circular-8761/", "dark")])
-def test_a_document_page_prints_cleanly_with_its_citations(request, browser, hosted_url, doc, scheme):
-    watch = request.getfixturevalue(scheme)  # `browser` is named so that the test is marked as needing it
+def test_a_document_page_prints_cleanly_with_its_citations(request, hosted_url, doc, scheme):
+    watch = request.getfixturevalue(scheme)
     watch.goto(hosted_url + doc)
     page = watch.page
     page.emulate_media(media="print")
