@@ -7,23 +7,16 @@ Never raises for bad input: a request that cannot be answered gets
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from typing import Any
 
-from . import contribution, course, fees, networks, pseudocode, quota
+from . import declare
 from .errors import REQUEST_FIELD, FieldError, InputError, render_errors
 from .params import Rules, load_rules
 from .vocab import QUESTIONS
 
-# question -> (parse raw dict into a typed request, answer the typed request)
-HANDLERS: dict[str, tuple[Callable[[dict, Rules], Any], Callable[[Any, Rules], Any]]] = {
-    "networks": (networks.parse, networks.networks),
-    "quota": (quota.parse, quota.quota),
-    "contribution": (contribution.parse, contribution.contribution),
-    "course": (course.parse, course.course),
-    "pseudocode": (pseudocode.parse, pseudocode.pseudocode),
-    "fees": (fees.parse, fees.fees),
-}
-assert tuple(HANDLERS) == QUESTIONS
+# question -> its module (imported here, before calculator/__init__.py binds `answer`
+# to the function: importing calculator/answer.py later would rebind the name)
+MODULES = {q: declare.question_module(q) for q in QUESTIONS}
 
 
 def _choices() -> str:
@@ -39,11 +32,11 @@ def answer(request: Any, rules: Rules | None = None) -> dict:
         q = request.get("question")
         if q is None:
             raise InputError([FieldError("question", "missing_field")])
-        if not isinstance(q, str) or q not in HANDLERS:
+        if not isinstance(q, str) or q not in MODULES:
             value = q[:40] if isinstance(q, str) else json.dumps(q)[:40]
             raise InputError([FieldError("question", "invalid_choice", {"value": value, "choices": _choices()})])
-        parse, compute = HANDLERS[q]
-        return compute(parse(request, rules), rules).to_dict()
+        compute = getattr(MODULES[q], q)  # the function named after its question
+        return compute(declare.parse(q, request, rules), rules).to_dict()
     except InputError as e:
         return render_errors(e.errors, rules.catalogue)
     except Exception as e:  # a bug: report it as data, never as a traceback

@@ -25,24 +25,29 @@ import datetime as _dt
 from dataclasses import dataclass
 
 from .answer import Answer, Builder
-from .fields import Reader
+from .declare import age_spec, date_spec, result_field, spec
 from .i18n import Count, Key, Money
 from .params import Rules, to_cents
-from .vocab import MODALITIES, PLACES, ROUTES
 
 QUESTION = "contribution"
-FIELDS = ("date", "age", "route", "place", "modality", "bim", "first_session")
 
 
 @dataclass(frozen=True)
-class ContributionRequest:
-    date: _dt.date
-    age: int
-    route: str
-    place: str
-    modality: str
-    bim: bool
-    first_session: bool
+class Session:
+    """The fields that describe one session, shared with the course question."""
+
+    date: _dt.date = date_spec()
+    age: int = age_spec()
+    route: str = spec("choice", vocab="route", default="outside", hint=True)
+    place: str = spec("choice", vocab="place", default="psychologist_office")
+    modality: str = spec("choice", vocab="modality", default="individual")
+    bim: bool = spec("boolean", default=False, hint=True)
+    first_session: bool = spec("boolean", default=False)
+
+
+@dataclass(frozen=True)
+class ContributionRequest(Session):
+    pass
 
 
 @dataclass(frozen=True)
@@ -56,37 +61,19 @@ class Assessment:
 
 @dataclass(frozen=True)
 class ContributionResult:
-    route: str
-    place: str
-    modality: str
+    route: str = result_field(vocab="route")
+    place: str = result_field(vocab="place")
+    modality: str = result_field(vocab="modality")
     bim: bool
     first_session: bool
-    outcome: str
-    reason: str
+    outcome: str = result_field(vocab="outcome")
+    reason: str = result_field(vocab="reason")
     amount_cents: int | None
     standard_amount_cents: int
-    billing: str | None
+    billing: str | None = result_field(vocab="billing")
 
 
-def read_session(r: Reader, rules: Rules) -> tuple:
-    """The fields that describe one session, shared with the course question:
-    (date, age, route, place, modality, bim, first_session)."""
-    return (
-        r.date(),
-        r.integer("age", 0, rules.limits["age_max"]),
-        r.choice("route", ROUTES),
-        r.choice("place", PLACES),
-        r.choice("modality", MODALITIES),
-        r.boolean("bim"),
-        r.boolean("first_session"),
-    )
-
-
-def parse(raw: dict, rules: Rules) -> ContributionRequest:
-    r = Reader(raw, FIELDS)
-    session = read_session(r, rules)
-    r.finish()
-    return ContributionRequest(*session)
+REQUEST, RESULT = ContributionRequest, ContributionResult
 
 
 def _codes_in_force(b: Builder) -> bool:
@@ -206,42 +193,3 @@ def contribution(req: ContributionRequest, rules: Rules) -> Answer:
         a.outcome, a.reason, a.amount_cents, a.standard_amount_cents, a.billing,
     ))
 
-
-REQUEST_SCHEMA = {
-    "type": "object",
-    "required": ["question", "date", "age", "route", "place", "modality", "bim", "first_session"],
-    "additionalProperties": False,
-    "properties": {
-        "question": {"const": QUESTION},
-        "date": {"$ref": "#/$defs/date"},
-        "age": {"$ref": "#/$defs/age"},
-        "route": {"$ref": "#/$defs/route"},
-        "place": {"$ref": "#/$defs/place"},
-        "modality": {"$ref": "#/$defs/modality"},
-        "bim": {"type": "boolean"},
-        "first_session": {"type": "boolean"},
-    },
-}
-
-RESULT_SCHEMA = {
-    "type": "object",
-    "required": [
-        "route", "place", "modality", "bim", "first_session", "outcome", "reason",
-        "amount_eur", "amount_cents", "standard_amount_eur", "standard_amount_cents", "billing",
-    ],
-    "additionalProperties": False,
-    "properties": {
-        "route": {"$ref": "#/$defs/route"},
-        "place": {"$ref": "#/$defs/place"},
-        "modality": {"$ref": "#/$defs/modality"},
-        "bim": {"type": "boolean"},
-        "first_session": {"type": "boolean"},
-        "outcome": {"$ref": "#/$defs/outcome"},
-        "reason": {"$ref": "#/$defs/reason"},
-        "amount_eur": {"type": ["number", "null"], "minimum": 0},
-        "amount_cents": {"type": ["integer", "null"], "minimum": 0},
-        "standard_amount_eur": {"type": "number", "minimum": 0},
-        "standard_amount_cents": {"type": "integer", "minimum": 0},
-        "billing": {"anyOf": [{"$ref": "#/$defs/billing"}, {"type": "null"}]},
-    },
-}

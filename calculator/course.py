@@ -8,51 +8,47 @@ answer warns when N exceeds the maximum per 12 months (circular-8761#quota-*).
 
 from __future__ import annotations
 
-import datetime as _dt
 from dataclasses import dataclass
 
 from .answer import Answer, Builder
-from .contribution import assess, interpret_age, read_session
-from .fields import Reader
+from .contribution import Session, assess, interpret_age
+from .declare import result_field, spec
 from .i18n import Count, Key, Money
 from .params import Rules
 from .quota import max_sessions
-from .vocab import CARE_TYPES, NETWORKS
 
 QUESTION = "course"
-FIELDS = ("date", "age", "route", "place", "modality", "bim", "first_session", "sessions", "care_type", "network")
+QUOTA_GROUP = ("care_type", "network")
 
 
 @dataclass(frozen=True)
-class CourseRequest:
-    date: _dt.date
-    age: int
-    route: str
-    place: str
-    modality: str
-    bim: bool
-    first_session: bool   # the course starts with the very first session
-    sessions: int
-    care_type: str | None = None
-    network: str | None = None
+class CourseRequest(Session):
+    # the course starts with the very first session
+    first_session: bool = spec("boolean", default=True, label="course_first")
+    sessions: int = spec("integer", minimum=1, maximum="course_sessions_max", default=10)
+    # to compare with the maximum per 12 months: both or none
+    care_type: str | None = spec("choice", vocab="care_type", required=False, default="sppl", hint=True,
+                                 together=QUOTA_GROUP)
+    network: str | None = spec("choice", vocab="network", required=False, default="children_adolescents",
+                               hint=True, together=QUOTA_GROUP)
 
 
 @dataclass(frozen=True)
 class CourseLine:
-    count: int
+    count: int = result_field(minimum=1)
     amount_cents: int     # per session
-    reason: str
+    reason: str = result_field(vocab="reason")
 
 
 @dataclass(frozen=True)
 class CourseResult:
-    route: str
-    place: str
-    modality: str
+    route: str = result_field(vocab="route")
+    place: str = result_field(vocab="place")
+    modality: str = result_field(vocab="modality")
     bim: bool
     first_session: bool
-    sessions: int
-    outcome: str                    # pay | free | not_allowed
+    sessions: int = result_field(minimum=1)
+    outcome: str = result_field(vocab="outcome")  # pay | free | not_allowed
     total_cents: int | None         # None when not_allowed
     standard_total_cents: int       # sessions x the usual amount (without BIM, first session paid)
     breakdown: list[CourseLine]
@@ -60,16 +56,7 @@ class CourseResult:
     exceeds_quota: bool | None
 
 
-def parse(raw: dict, rules: Rules) -> CourseRequest:
-    r = Reader(raw, FIELDS)
-    session = read_session(r, rules)
-    sessions = r.integer("sessions", 1, rules.limits["course_sessions_max"])
-    care_type = network = None
-    if r.together(("care_type", "network")):
-        care_type = r.choice("care_type", CARE_TYPES)
-        network = r.choice("network", NETWORKS)
-    r.finish()
-    return CourseRequest(*session, sessions, care_type, network)
+REQUEST, RESULT = CourseRequest, CourseResult
 
 
 def course(req: CourseRequest, rules: Rules) -> Answer:
@@ -115,61 +102,3 @@ def course(req: CourseRequest, rules: Rules) -> Answer:
         total, standard_total, lines, maximum, exceeds,
     ))
 
-
-REQUEST_SCHEMA = {
-    "type": "object",
-    "required": ["question", "date", "age", "route", "place", "modality", "bim", "first_session", "sessions"],
-    "additionalProperties": False,
-    "properties": {
-        "question": {"const": QUESTION},
-        "date": {"$ref": "#/$defs/date"},
-        "age": {"$ref": "#/$defs/age"},
-        "route": {"$ref": "#/$defs/route"},
-        "place": {"$ref": "#/$defs/place"},
-        "modality": {"$ref": "#/$defs/modality"},
-        "bim": {"type": "boolean"},
-        "first_session": {"type": "boolean"},
-        "sessions": {"type": "integer", "minimum": 1, "maximum": 100},
-        "care_type": {"anyOf": [{"$ref": "#/$defs/care_type"}, {"type": "null"}]},
-        "network": {"anyOf": [{"$ref": "#/$defs/network"}, {"type": "null"}]},
-    },
-}
-
-RESULT_SCHEMA = {
-    "type": "object",
-    "required": [
-        "route", "place", "modality", "bim", "first_session", "sessions", "outcome",
-        "total_eur", "total_cents", "standard_total_eur", "standard_total_cents", "breakdown",
-        "max_sessions", "exceeds_quota",
-    ],
-    "additionalProperties": False,
-    "properties": {
-        "route": {"$ref": "#/$defs/route"},
-        "place": {"$ref": "#/$defs/place"},
-        "modality": {"$ref": "#/$defs/modality"},
-        "bim": {"type": "boolean"},
-        "first_session": {"type": "boolean"},
-        "sessions": {"type": "integer", "minimum": 1},
-        "outcome": {"$ref": "#/$defs/outcome"},
-        "total_eur": {"type": ["number", "null"], "minimum": 0},
-        "total_cents": {"type": ["integer", "null"], "minimum": 0},
-        "standard_total_eur": {"type": "number", "minimum": 0},
-        "standard_total_cents": {"type": "integer", "minimum": 0},
-        "breakdown": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["count", "amount_eur", "amount_cents", "reason"],
-                "additionalProperties": False,
-                "properties": {
-                    "count": {"type": "integer", "minimum": 1},
-                    "amount_eur": {"type": "number", "minimum": 0},
-                    "amount_cents": {"type": "integer", "minimum": 0},
-                    "reason": {"$ref": "#/$defs/reason"},
-                },
-            },
-        },
-        "max_sessions": {"type": ["integer", "null"]},
-        "exceeds_quota": {"type": ["boolean", "null"]},
-    },
-}

@@ -15,14 +15,13 @@ from dataclasses import dataclass
 
 from .answer import Answer, Builder
 from .contribution import assess
-from .fields import Reader
+from .declare import date_spec, result_field, spec
 from .i18n import Count, Money
 from .params import Rules, to_cents
-from .vocab import CARE_TYPES, FEE_SERVICES, PLACES, ROUTES
 
 QUESTION = "fees"
-CONTEXT_FIELDS = ("route", "place", "bim", "first_session")
-FIELDS = ("date", "service", *CONTEXT_FIELDS, "participants", "providers", "care_type")
+SESSIONS = ("individual_session", "group_session")
+CONTEXT = ("route", "place", "bim", "first_session")  # the situation of the patient: all or none
 
 # service -> (fee parameter, unit, recipient)
 SERVICES = {
@@ -32,37 +31,45 @@ SERVICES = {
     "trajectory": ("fee_trajectory", "per_patient_per_year", "clinical_psychologist"),
     "multidisciplinary_consultation": ("fee_multidisciplinary", "per_consultation", "providers"),
 }
-FEE_UNITS = ("per_session", "per_patient_per_year", "per_consultation")
-RECIPIENTS = ("clinical_psychologist", "second_provider", "providers")
+FEE_UNITS = tuple(dict.fromkeys(unit for _, unit, _ in SERVICES.values()))
+RECIPIENTS = tuple(dict.fromkeys(recipient for _, _, recipient in SERVICES.values()))
 SPLIT_CASES = ("usual", "bim", "free")
 
 
 @dataclass(frozen=True)
 class FeesRequest:
-    date: _dt.date
-    service: str
-    route: str | None = None          # route, place, bim, first_session: all or none,
-    place: str | None = None          # only for individual_session and group_session
-    bim: bool | None = None
-    first_session: bool | None = None
-    participants: int | None = None   # group_session only
-    providers: int | None = None      # multidisciplinary_consultation only
-    care_type: str | None = None      # multidisciplinary_consultation only
+    date: _dt.date = date_spec()
+    service: str = spec("choice", vocab="service", default="individual_session")
+    # the patient's situation: only for a session, all or none
+    route: str | None = spec("choice", vocab="route", required=False, default="outside", hint=True,
+                             together=CONTEXT, when={"service": SESSIONS})
+    place: str | None = spec("choice", vocab="place", required=False, default="psychologist_office",
+                             together=CONTEXT, when={"service": SESSIONS})
+    bim: bool | None = spec("boolean", required=False, default=False, hint=True, together=CONTEXT,
+                            when={"service": SESSIONS})
+    first_session: bool | None = spec("boolean", required=False, default=False, together=CONTEXT,
+                                      when={"service": SESSIONS})
+    participants: int | None = spec("integer", minimum=1, maximum="participants_max", required=False, hint=True,
+                                    when={"service": ("group_session",)})
+    providers: int | None = spec("integer", minimum=1, maximum="providers_max", required=False, hint=True,
+                                 when={"service": ("multidisciplinary_consultation",)})
+    care_type: str | None = spec("choice", vocab="care_type", required=False, label="fee_care_type",
+                                 when={"service": ("multidisciplinary_consultation",)})
 
 
 @dataclass(frozen=True)
 class Split:
-    case: str                         # usual | bim | free
+    case: str = result_field(choices=SPLIT_CASES)
     patient_cents: int                # what each patient pays
     network_cents: int | None         # what the network pays (None: group without participants)
 
 
 @dataclass(frozen=True)
 class FeesResult:
-    service: str
+    service: str = result_field(vocab="service")
     fee_cents: int
-    fee_unit: str
-    recipient: str
+    fee_unit: str = result_field(choices=FEE_UNITS)
+    recipient: str = result_field(choices=RECIPIENTS)
     indexed: bool
     eligible: bool | None              # None when the conditions could not be checked
     patient_contribution_cents: int | None   # per patient, for the given situation
@@ -71,33 +78,7 @@ class FeesResult:
     splits: list[Split]
 
 
-def parse(raw: dict, rules: Rules) -> FeesRequest:
-    r = Reader(raw, FIELDS)
-    when = r.date()
-    service = r.choice("service", FEE_SERVICES)
-    route = place = bim = first = participants = providers = care_type = None
-    session = service in ("individual_session", "group_session")
-    if session and r.together(CONTEXT_FIELDS):
-        route = r.choice("route", ROUTES)
-        place = r.choice("place", PLACES)
-        bim = r.boolean("bim")
-        first = r.boolean("first_session")
-    if service == "group_session":
-        participants = r.integer("participants", 1, rules.limits["participants_max"], required=False)
-    if service == "multidisciplinary_consultation":
-        providers = r.integer("providers", 1, rules.limits["providers_max"], required=False)
-        care_type = r.choice("care_type", CARE_TYPES, required=False)
-    if service is not None:
-        used = {"date", "service"}
-        if session:
-            used |= set(CONTEXT_FIELDS)
-        if service == "group_session":
-            used.add("participants")
-        if service == "multidisciplinary_consultation":
-            used |= {"providers", "care_type"}
-        r.allowed = used | {"question"}
-    r.finish()
-    return FeesRequest(when, service, route, place, bim, first, participants, providers, care_type)
+REQUEST, RESULT = FeesRequest, FeesResult
 
 
 def fees(req: FeesRequest, rules: Rules) -> Answer:
@@ -111,7 +92,7 @@ def fees(req: FeesRequest, rules: Rules) -> Answer:
     patient = network = None
     splits: list[Split] = []
 
-    if req.service in ("individual_session", "group_session"):
+    if req.service in SESSIONS:
         modality = "individual" if req.service == "individual_session" else "group"
         if modality == "individual":
             b.say("fees.individual_session", fee=Money(fee))
@@ -186,60 +167,3 @@ def fees(req: FeesRequest, rules: Rules) -> Answer:
         req.participants, splits,
     ))
 
-
-REQUEST_SCHEMA = {
-    "type": "object",
-    "required": ["question", "date", "service"],
-    "additionalProperties": False,
-    "properties": {
-        "question": {"const": QUESTION},
-        "date": {"$ref": "#/$defs/date"},
-        "service": {"enum": list(FEE_SERVICES)},
-        "route": {"anyOf": [{"$ref": "#/$defs/route"}, {"type": "null"}]},
-        "place": {"anyOf": [{"$ref": "#/$defs/place"}, {"type": "null"}]},
-        "bim": {"type": ["boolean", "null"]},
-        "first_session": {"type": ["boolean", "null"]},
-        "participants": {"type": ["integer", "null"], "minimum": 1},
-        "providers": {"type": ["integer", "null"], "minimum": 1},
-        "care_type": {"anyOf": [{"$ref": "#/$defs/care_type"}, {"type": "null"}]},
-    },
-}
-
-RESULT_SCHEMA = {
-    "type": "object",
-    "required": [
-        "service", "fee_eur", "fee_cents", "fee_unit", "recipient", "indexed", "eligible",
-        "patient_contribution_eur", "patient_contribution_cents", "network_share_eur",
-        "network_share_cents", "participants", "splits",
-    ],
-    "additionalProperties": False,
-    "properties": {
-        "service": {"enum": list(FEE_SERVICES)},
-        "fee_eur": {"type": "number", "minimum": 0},
-        "fee_cents": {"type": "integer", "minimum": 0},
-        "fee_unit": {"enum": list(FEE_UNITS)},
-        "recipient": {"enum": list(RECIPIENTS)},
-        "indexed": {"type": "boolean"},
-        "eligible": {"type": ["boolean", "null"]},
-        "patient_contribution_eur": {"type": ["number", "null"], "minimum": 0},
-        "patient_contribution_cents": {"type": ["integer", "null"], "minimum": 0},
-        "network_share_eur": {"type": ["number", "null"], "minimum": 0},
-        "network_share_cents": {"type": ["integer", "null"], "minimum": 0},
-        "participants": {"type": ["integer", "null"]},
-        "splits": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["case", "patient_eur", "patient_cents", "network_eur", "network_cents"],
-                "additionalProperties": False,
-                "properties": {
-                    "case": {"enum": list(SPLIT_CASES)},
-                    "patient_eur": {"type": "number", "minimum": 0},
-                    "patient_cents": {"type": "integer", "minimum": 0},
-                    "network_eur": {"type": ["number", "null"], "minimum": 0},
-                    "network_cents": {"type": ["integer", "null"], "minimum": 0},
-                },
-            },
-        },
-    },
-}

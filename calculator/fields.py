@@ -41,12 +41,18 @@ class Reader:
             return False, None
         return True, self.raw[name]
 
-    def date(self, name: str = "date", required: bool = True) -> _dt.date | None:
+    def _typed(self, name: str, required: bool, accepts: tuple[type, ...], expected: str) -> tuple[bool, Any]:
+        """(True, value) for a given value of an accepted type (true and false are not
+        numbers); else (False, None), with the error if the value was given."""
         ok, v = self._get(name, required)
+        if ok and not (isinstance(v, accepts) and (bool in accepts or not isinstance(v, bool))):
+            self.error(name, "wrong_type", expected=Key(f"types.{expected}"))
+            return False, None
+        return ok, v
+
+    def date(self, name: str = "date", required: bool = True) -> _dt.date | None:
+        ok, v = self._typed(name, required, (str,), "date")
         if not ok:
-            return None
-        if not isinstance(v, str):
-            self.error(name, "wrong_type", expected=Key("types.date"))
             return None
         if not _DATE_RE.fullmatch(v):
             self.error(name, "invalid_date", value=v[:40])
@@ -58,11 +64,8 @@ class Reader:
             return None
 
     def integer(self, name: str, minimum: int, maximum: int, required: bool = True) -> int | None:
-        ok, v = self._get(name, required)
+        ok, v = self._typed(name, required, (int, float), "number")
         if not ok:
-            return None
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            self.error(name, "wrong_type", expected=Key("types.number"))
             return None
         if isinstance(v, float):
             if not math.isfinite(v):
@@ -78,21 +81,15 @@ class Reader:
         return v
 
     def boolean(self, name: str, required: bool = True) -> bool | None:
-        ok, v = self._get(name, required)
-        if not ok:
-            return None
-        if not isinstance(v, bool):
-            self.error(name, "wrong_type", expected=Key("types.boolean"))
-            return None
-        return v
+        return self._typed(name, required, (bool,), "boolean")[1]
+
+    def text(self, name: str, required: bool = True) -> str | None:
+        return self._typed(name, required, (str,), "text")[1]
 
     def choice(self, name: str, choices: Iterable[str], required: bool = True) -> str | None:
         choices = tuple(choices)
-        ok, v = self._get(name, required)
+        ok, v = self._typed(name, required, (str,), "text")
         if not ok:
-            return None
-        if not isinstance(v, str):
-            self.error(name, "wrong_type", expected=Key("types.text"))
             return None
         if v not in choices:
             self.error(name, "invalid_choice", value=v[:40], choices=_choices(choices))

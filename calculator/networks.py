@@ -11,35 +11,29 @@ import datetime as _dt
 from dataclasses import dataclass
 
 from .answer import Answer, Builder
-from .fields import Reader
+from .declare import age_spec, date_spec, result_field
 from .i18n import Count, Key
 from .params import Rules
 
 QUESTION = "networks"
-FIELDS = ("date", "age")
 
 
 @dataclass(frozen=True)
 class NetworksRequest:
-    date: _dt.date
-    age: int
+    date: _dt.date = date_spec()
+    age: int = age_spec()
 
 
 @dataclass(frozen=True)
 class NetworksResult:
     age: int
-    networks: list[str]          # "children_adolescents", "adults" (in that order)
+    networks: list[str] = result_field(vocab="network")  # "children_adolescents", "adults" (in that order)
     can_choose: bool             # True when both networks are open (15-23)
     children_max_age: int
     adults_min_age: int
 
 
-def parse(raw: dict, rules: Rules) -> NetworksRequest:
-    r = Reader(raw, FIELDS)
-    when = r.date()
-    age = r.integer("age", 0, rules.limits["age_max"])
-    r.finish()
-    return NetworksRequest(when, age)
+REQUEST, RESULT = NetworksRequest, NetworksResult
 
 
 def open_networks(b: Builder, age: int) -> tuple[list[str], int, int]:
@@ -75,27 +69,3 @@ def networks(req: NetworksRequest, rules: Rules) -> Answer:
 def network_label(network: str) -> Key:
     return Key(f"labels.network.{network}")
 
-
-REQUEST_SCHEMA = {
-    "type": "object",
-    "required": ["question", "date", "age"],
-    "additionalProperties": False,
-    "properties": {
-        "question": {"const": QUESTION},
-        "date": {"$ref": "#/$defs/date"},
-        "age": {"$ref": "#/$defs/age"},
-    },
-}
-
-RESULT_SCHEMA = {
-    "type": "object",
-    "required": ["age", "networks", "can_choose", "children_max_age", "adults_min_age"],
-    "additionalProperties": False,
-    "properties": {
-        "age": {"type": "integer"},
-        "networks": {"type": "array", "items": {"$ref": "#/$defs/network"}},
-        "can_choose": {"type": "boolean"},
-        "children_max_age": {"type": "integer"},
-        "adults_min_age": {"type": "integer"},
-    },
-}

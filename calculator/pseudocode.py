@@ -15,63 +15,60 @@ from dataclasses import dataclass
 
 from .answer import Answer, Builder, date_before_rules
 from .errors import FieldError, InputError
-from .fields import Reader
+from .declare import date_spec, result_field, spec
 from .i18n import Key, Text
 from .params import Pseudocode, Rules
-from .vocab import CODE_CARE_TYPES, CODE_KINDS, CODE_MODALITIES, TEAMS
 
 QUESTION = "pseudocode"
-SEARCH_FIELDS = ("care_type", "modality", "kind", "team")
-FIELDS = ("date", "code", *SEARCH_FIELDS)
+MODES = ("lookup", "search")
+ATTRIBUTES = ("care_type", "modality", "kind", "team")  # of a code: the fields of a search, and its labels
+LABELS_SCHEMA = {
+    "type": "object",
+    "required": ["fr", "nl"],
+    "additionalProperties": False,
+    "properties": {lang: {
+        "type": "object",
+        "required": list(ATTRIBUTES),
+        "additionalProperties": False,
+        "properties": {k: {"type": "string"} for k in ATTRIBUTES},
+    } for lang in ("fr", "nl")},
+}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PseudocodeRequest:
-    date: _dt.date | None          # optional for a lookup: then the code as last encoded
-    code: str | None = None        # lookup
-    care_type: str | None = None   # search
-    modality: str | None = None
-    kind: str | None = None
-    team: str | None = None        # optional in a search
+    # optional for a lookup: then the code as last encoded
+    date: _dt.date | None = date_spec(optional_with=("code",))
+    code: str | None = spec("code", required=False, default="792632", hint=True, excludes=ATTRIBUTES)  # lookup
+    care_type: str | None = spec("choice", vocab="code_care_type", default="sppl", label="code_care_type")  # search
+    modality: str | None = spec("choice", vocab="code_modality", default="individual", label="code_modality")
+    kind: str | None = spec("choice", vocab="kind", default="physical_other")
+    team: str | None = spec("choice", vocab="team", required=False, hint=True)  # optional in a search
 
 
 @dataclass(frozen=True)
 class CodeInfo:
-    code: str
-    care_type: str
-    modality: str
-    kind: str
-    team: str
+    code: str = result_field(pattern="^[0-9]{6}$")
+    care_type: str = result_field(vocab="code_care_type")
+    modality: str = result_field(vocab="code_modality")
+    kind: str = result_field(vocab="kind")
+    team: str = result_field(vocab="team")
     outreach: bool
     reserved_no_contribution: bool
     description: Text              # fr: the exact text of the annex; nl: unofficial translation
-    labels: dict                   # {"fr": {"care_type", "modality", "kind", "team"}, "nl": {...}}
+    # {"fr": {"care_type", "modality", "kind", "team"}, "nl": {...}}
+    labels: dict = result_field(schema=LABELS_SCHEMA)
 
 
 @dataclass(frozen=True)
 class PseudocodeResult:
-    mode: str                      # lookup | search
-    codes: list[CodeInfo]
+    mode: str = result_field(choices=MODES)
+    codes: list[CodeInfo] = result_field(min_items=1)
     unique: bool
     reserved_no_contribution: bool  # True if any code returned is one of the 8 reserved codes
 
 
-def parse(raw: dict, rules: Rules) -> PseudocodeRequest:
-    r = Reader(raw, FIELDS)
-    when = r.date(required=not r.present("code"))
-    if r.present("code"):
-        code = r.code("code")
-        for name in SEARCH_FIELDS:
-            if r.present(name):
-                r.error(name, "unexpected_field")
-        r.finish()
-        return PseudocodeRequest(when, code=code)
-    care_type = r.choice("care_type", CODE_CARE_TYPES)
-    modality = r.choice("modality", CODE_MODALITIES)
-    kind = r.choice("kind", CODE_KINDS)
-    team = r.choice("team", TEAMS, required=False)
-    r.finish()
-    return PseudocodeRequest(when, None, care_type, modality, kind, team)
+REQUEST, RESULT = PseudocodeRequest, PseudocodeResult
 
 
 def _info(pc: Pseudocode, rules: Rules) -> CodeInfo:
@@ -134,75 +131,3 @@ def pseudocode(req: PseudocodeRequest, rules: Rules) -> Answer:
     b.interpret("pseudocodes-from-2023-09-01")
     return b.build(PseudocodeResult(mode, [_info(pc, rules) for pc in found], len(found) == 1, reserved))
 
-
-REQUEST_SCHEMA = {
-    "oneOf": [
-        {
-            "type": "object",
-            "title": "lookup",
-            "required": ["question", "code"],
-            "additionalProperties": False,
-            "properties": {
-                "question": {"const": QUESTION},
-                "date": {"anyOf": [{"$ref": "#/$defs/date"}, {"type": "null"}]},
-                "code": {"type": ["string", "integer"], "pattern": "^[0-9]{6}$"},
-            },
-        },
-        {
-            "type": "object",
-            "title": "search",
-            "required": ["question", "date", "care_type", "modality", "kind"],
-            "additionalProperties": False,
-            "properties": {
-                "question": {"const": QUESTION},
-                "date": {"$ref": "#/$defs/date"},
-                "care_type": {"enum": list(CODE_CARE_TYPES)},
-                "modality": {"enum": list(CODE_MODALITIES)},
-                "kind": {"enum": list(CODE_KINDS)},
-                "team": {"enum": [*TEAMS, None]},
-            },
-        },
-    ]
-}
-
-RESULT_SCHEMA = {
-    "type": "object",
-    "required": ["mode", "codes", "unique", "reserved_no_contribution"],
-    "additionalProperties": False,
-    "properties": {
-        "mode": {"enum": ["lookup", "search"]},
-        "codes": {
-            "type": "array",
-            "minItems": 1,
-            "items": {
-                "type": "object",
-                "required": ["code", "care_type", "modality", "kind", "team", "outreach",
-                             "reserved_no_contribution", "description", "labels"],
-                "additionalProperties": False,
-                "properties": {
-                    "code": {"type": "string", "pattern": "^[0-9]{6}$"},
-                    "care_type": {"enum": list(CODE_CARE_TYPES)},
-                    "modality": {"enum": list(CODE_MODALITIES)},
-                    "kind": {"enum": list(CODE_KINDS)},
-                    "team": {"enum": list(TEAMS)},
-                    "outreach": {"type": "boolean"},
-                    "reserved_no_contribution": {"type": "boolean"},
-                    "description": {"$ref": "#/$defs/text"},
-                    "labels": {
-                        "type": "object",
-                        "required": ["fr", "nl"],
-                        "additionalProperties": False,
-                        "properties": {lang: {
-                            "type": "object",
-                            "required": ["care_type", "modality", "kind", "team"],
-                            "additionalProperties": False,
-                            "properties": {k: {"type": "string"} for k in ("care_type", "modality", "kind", "team")},
-                        } for lang in ("fr", "nl")},
-                    },
-                },
-            },
-        },
-        "unique": {"type": "boolean"},
-        "reserved_no_contribution": {"type": "boolean"},
-    },
-}

@@ -13,49 +13,40 @@ from dataclasses import dataclass
 
 from .answer import Answer, Builder
 from .errors import FieldError, InputError
-from .fields import Reader
+from .declare import age_spec, date_spec, result_field, spec
 from .i18n import Count, Key
 from .networks import open_networks
 from .params import Rules
-from .vocab import CARE_TYPES, MODALITIES, NETWORKS
 
 QUESTION = "quota"
-FIELDS = ("date", "care_type", "network", "modality", "sessions_used", "age")
 
 
 @dataclass(frozen=True)
 class QuotaRequest:
-    date: _dt.date
-    care_type: str
-    network: str
-    modality: str
-    sessions_used: int | None = None  # sessions already had in the last 12 months
-    age: int | None = None            # optional: checks that the network fits the age
+    date: _dt.date = date_spec()
+    care_type: str = spec("choice", vocab="care_type", default="sppl", hint=True)
+    network: str = spec("choice", vocab="network", default="children_adolescents", hint=True)
+    modality: str = spec("choice", vocab="modality", default="individual")
+    # sessions already had in the last 12 months
+    sessions_used: int | None = spec("integer", minimum=0, maximum="sessions_used_max", required=False, hint=True)
+    # optional: checks that the network fits the age
+    age: int | None = age_spec(required=False)
 
 
 @dataclass(frozen=True)
 class QuotaResult:
-    care_type: str
-    network: str
-    modality: str
-    max_sessions: int
+    care_type: str = result_field(vocab="care_type")
+    network: str = result_field(vocab="network")
+    modality: str = result_field(vocab="modality")
+    max_sessions: int = result_field(minimum=1)
     average_sessions: int | None   # only for specialised individual care ("a mean of 10")
     window_months: int
     sessions_used: int | None
-    remaining: int | None          # never negative; None when sessions_used is not given
+    remaining: int | None = result_field(minimum=0)  # None when sessions_used is not given
     quota_reached: bool | None
 
 
-def parse(raw: dict, rules: Rules) -> QuotaRequest:
-    r = Reader(raw, FIELDS)
-    when = r.date()
-    care_type = r.choice("care_type", CARE_TYPES)
-    network = r.choice("network", NETWORKS)
-    modality = r.choice("modality", MODALITIES)
-    used = r.integer("sessions_used", 0, rules.limits["sessions_used_max"], required=False)
-    age = r.integer("age", 0, rules.limits["age_max"], required=False)
-    r.finish()
-    return QuotaRequest(when, care_type, network, modality, used, age)
+REQUEST, RESULT = QuotaRequest, QuotaResult
 
 
 def quota_parameter(care_type: str, network: str, modality: str) -> str:
@@ -104,38 +95,3 @@ def quota(req: QuotaRequest, rules: Rules) -> Answer:
         req.sessions_used, remaining, reached,
     ))
 
-
-REQUEST_SCHEMA = {
-    "type": "object",
-    "required": ["question", "date", "care_type", "network", "modality"],
-    "additionalProperties": False,
-    "properties": {
-        "question": {"const": QUESTION},
-        "date": {"$ref": "#/$defs/date"},
-        "care_type": {"$ref": "#/$defs/care_type"},
-        "network": {"$ref": "#/$defs/network"},
-        "modality": {"$ref": "#/$defs/modality"},
-        "sessions_used": {"type": ["integer", "null"], "minimum": 0},
-        "age": {"anyOf": [{"$ref": "#/$defs/age"}, {"type": "null"}]},
-    },
-}
-
-RESULT_SCHEMA = {
-    "type": "object",
-    "required": [
-        "care_type", "network", "modality", "max_sessions", "average_sessions",
-        "window_months", "sessions_used", "remaining", "quota_reached",
-    ],
-    "additionalProperties": False,
-    "properties": {
-        "care_type": {"$ref": "#/$defs/care_type"},
-        "network": {"$ref": "#/$defs/network"},
-        "modality": {"$ref": "#/$defs/modality"},
-        "max_sessions": {"type": "integer", "minimum": 1},
-        "average_sessions": {"type": ["integer", "null"]},
-        "window_months": {"type": "integer"},
-        "sessions_used": {"type": ["integer", "null"]},
-        "remaining": {"type": ["integer", "null"], "minimum": 0},
-        "quota_reached": {"type": ["boolean", "null"]},
-    },
-}

@@ -1,25 +1,24 @@
 """The JSON Schema (draft 2020-12) of requests and answers.
 
-Built from the vocabularies and from each question module's REQUEST_SCHEMA and
-RESULT_SCHEMA, so the schema cannot drift from the code.
+Derived from each question's declaration (calculator/declare.py): its request
+fields (kinds, vocabularies, bounds resolved from meta.toml [input_limits]) and
+its result dataclass (annotations and result_field metadata), so the schema
+cannot drift from the code.
 """
 
 from __future__ import annotations
 
-from . import contribution, course, fees, networks, pseudocode, quota
-from .errors import ERROR_CODES
-from .params import REFERENCE_KINDS
-from .vocab import BILLING, CARE_TYPES, MODALITIES, NETWORKS, OUTCOMES, PLACES, QUESTIONS, REASONS, ROUTES
+import dataclasses
+import datetime as _dt
+import types
+import typing
+from typing import Any
 
-MODULES = {
-    "networks": networks,
-    "quota": quota,
-    "contribution": contribution,
-    "course": course,
-    "pseudocode": pseudocode,
-    "fees": fees,
-}
-assert tuple(MODULES) == QUESTIONS
+from .declare import FieldSpec, question_module, request_fields, result_meta
+from .errors import ERROR_CODES
+from .i18n import Text
+from .params import REFERENCE_KINDS
+from .vocab import LABELLED, QUESTIONS
 
 TEXT = {
     "type": "object",
@@ -29,19 +28,16 @@ TEXT = {
 }
 
 
-def schema() -> dict:
+def schema(rules=None) -> dict:
+    """The JSON Schema; the bounds of the requests are those of these rules (default: the package's)."""
+    if rules is None:
+        from .params import load_rules
+
+        rules = load_rules()
     defs = {
         "date": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
                  "description": "ISO date YYYY-MM-DD of the session"},
-        "age": {"type": "integer", "minimum": 0, "maximum": 120, "description": "age in completed years"},
-        "network": {"enum": list(NETWORKS)},
-        "care_type": {"enum": list(CARE_TYPES)},
-        "modality": {"enum": list(MODALITIES)},
-        "route": {"enum": list(ROUTES)},
-        "place": {"enum": list(PLACES)},
-        "outcome": {"enum": list(OUTCOMES)},
-        "reason": {"enum": list(REASONS)},
-        "billing": {"enum": list(BILLING)},
+        **{name: {"enum": list(values)} for name, (_, values) in LABELLED.items()},
         "text": TEXT,
         "citation": {
             "type": "object",
@@ -92,9 +88,11 @@ def schema() -> dict:
     }
     requests = []
     answers = []
-    for q, mod in MODULES.items():
-        defs[f"{q}_request"] = mod.REQUEST_SCHEMA
-        defs[f"{q}_result"] = mod.RESULT_SCHEMA
+    for q in QUESTIONS:
+        fields = request_fields(q, rules)
+        dated = next(f for f in fields if f.name == "date")
+        defs[f"{q}_request"] = request_schema(q, fields)
+        defs[f"{q}_result"] = result_schema(question_module(q).RESULT)
         defs[f"{q}_answer"] = {
             "type": "object",
             "required": ["ok", "question", "date", "result", "explanation", "citations", "warnings",
@@ -103,8 +101,7 @@ def schema() -> dict:
             "properties": {
                 "ok": {"const": True},
                 "question": {"const": q},
-                "date": {"$ref": "#/$defs/date"} if q != "pseudocode" else
-                        {"anyOf": [{"$ref": "#/$defs/date"}, {"type": "null"}]},
+                "date": _nullable({"$ref": "#/$defs/date"}, not (dated.required and not dated.optional_with)),
                 "result": {"$ref": f"#/$defs/{q}_result"},
                 "explanation": {"$ref": "#/$defs/text"},
                 "citations": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/citation"}},
@@ -128,3 +125,121 @@ def schema() -> dict:
         "properties": {"request": {"$ref": "#/$defs/request"}, "answer": {"$ref": "#/$defs/answer"}},
         "$defs": defs,
     }
+
+
+# --- requests --------------------------------------------------------------------------
+
+def _nullable(sub: dict, nullable: bool) -> dict:
+    if not nullable:
+        return sub
+    if "type" in sub and not {"enum", "const"} & set(sub):  # minimum, pattern...: only for their type
+        types_ = sub["type"] if isinstance(sub["type"], list) else [sub["type"]]
+        return {**sub, "type": [*types_, "null"]}
+    return {"anyOf": [sub, {"type": "null"}]}
+
+
+def _field_schema(f: FieldSpec) -> dict:
+    if f.kind == "date":
+        return {"$ref": "#/$defs/date"}
+    if f.kind == "integer":
+        return {"type": "integer", "minimum": f.minimum, "maximum": f.maximum}
+    if f.kind == "boolean":
+        return {"type": "boolean"}
+    if f.kind == "choice":
+        return {"$ref": f"#/$defs/{f.vocab}"}
+    if f.kind == "code":  # a string of 6 digits, or the same as a number
+        return {"anyOf": [{"type": "string", "pattern": "^[0-9]{6}$"},
+                          {"type": "integer", "minimum": 100000, "maximum": 999999}]}
+    return {"type": "string"}
+
+
+def _object(question: str, fields: list[FieldSpec], required: set[str], nullable_only: set[str] = frozenset(),
+            title: str | None = None) -> dict:
+    props: dict[str, Any] = {"question": {"const": question}}
+    for f in fields:
+        # A field left out or null is not given; a required one must be given.
+        props[f.name] = {"type": "null"} if f.name in nullable_only else _nullable(_field_schema(f), f.name not in required)
+    out: dict[str, Any] = {"type": "object"}
+    if title:
+        out["title"] = title
+    out["required"] = ["question", *(f.name for f in fields if f.name in required)]
+    out["additionalProperties"] = False
+    out["properties"] = props
+    groups = {f.together for f in fields if f.together}
+    if groups:
+        out["dependentRequired"] = {n: [m for m in g if m != n] for g in sorted(groups) for n in g}
+    return out
+
+
+def request_schema(question: str, fields: tuple[FieldSpec, ...]) -> dict:
+    """A question's request: one object, or (when a field excludes others) one of
+    two objects, with that field and without it."""
+    fields = list(fields)
+    required = {f.name for f in fields if f.required and not f.optional_with}
+    pivot = next((f for f in fields if f.excludes), None)
+    if pivot is None:
+        return _object(question, fields, required)
+    with_it = [f for f in fields if f.name not in pivot.excludes]
+    relaxed = {f.name for f in fields if pivot.name in f.optional_with}
+    without = {f.name for f in fields if f.required}
+    return {"oneOf": [
+        _object(question, with_it, (required - relaxed) | {pivot.name}, title=f"with {pivot.name}"),
+        _object(question, fields, without, nullable_only={pivot.name}, title=f"without {pivot.name}"),
+    ]}
+
+
+# --- results ---------------------------------------------------------------------------
+
+_SCALARS = {int: "integer", bool: "boolean", str: "string", float: "number"}
+
+
+def _type_schema(tp: Any, meta: dict) -> dict:
+    if "schema" in meta:
+        return meta["schema"]
+    args = typing.get_args(tp)
+    if isinstance(tp, types.UnionType) or typing.get_origin(tp) is typing.Union:
+        (inner,) = [a for a in args if a is not type(None)]
+        return _nullable(_type_schema(inner, meta), True)
+    if typing.get_origin(tp) is list:
+        out = {"type": "array", "items": _type_schema(args[0], {k: v for k, v in meta.items() if k != "min_items"})}
+        if "min_items" in meta:
+            out["minItems"] = meta["min_items"]
+        return out
+    if tp is Text:
+        return {"$ref": "#/$defs/text"}
+    if dataclasses.is_dataclass(tp):
+        return result_schema(tp)
+    if tp is _dt.date:
+        return {"$ref": "#/$defs/date"}
+    if "vocab" in meta:
+        return {"$ref": f"#/$defs/{meta['vocab']}"}
+    if "choices" in meta:
+        return {"enum": list(meta["choices"])}
+    out = {"type": _SCALARS[tp]}
+    if "pattern" in meta:
+        out["pattern"] = meta["pattern"]
+    if "minimum" in meta:
+        out["minimum"] = meta["minimum"]
+    return out
+
+
+def _with_minimum(sub: dict, minimum: int | None) -> dict:
+    return sub if minimum is None else {**sub, "minimum": minimum}
+
+
+def result_schema(cls: type) -> dict:
+    """The JSON of a result dataclass, as calculator/answer.py to_json writes it: a
+    field <name>_cents (an amount, never negative) gives <name>_eur then <name>_cents."""
+    hints = typing.get_type_hints(cls)
+    props: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        meta = result_meta(f)
+        if f.name.endswith("_cents"):
+            nullable = isinstance(hints[f.name], types.UnionType)
+            base = f.name[: -len("_cents")]
+            minimum = meta.get("minimum", 0)
+            props[f"{base}_eur"] = _with_minimum(_nullable({"type": "number"}, nullable), minimum)
+            props[f.name] = _with_minimum(_nullable({"type": "integer"}, nullable), minimum)
+        else:
+            props[f.name] = _type_schema(hints[f.name], meta)
+    return {"type": "object", "required": list(props), "additionalProperties": False, "properties": props}

@@ -2,8 +2,8 @@
 
 (The calculator has no dependencies; the tests check its schema with this.)
 Keywords: $ref (local), type, enum, const, properties, required,
-additionalProperties (false), items, minItems, oneOf, anyOf, minimum, maximum,
-pattern. Unknown keywords are an error, so the schema cannot silently use one
+additionalProperties (false), dependentRequired, items, minItems, oneOf, anyOf,
+minimum, maximum, pattern. Unknown keywords are an error, so the schema cannot silently use one
 this checker ignores.
 """
 
@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 KNOWN = {
-    "$ref", "type", "enum", "const", "properties", "required", "additionalProperties", "items",
+    "$ref", "type", "enum", "const", "properties", "required", "additionalProperties", "dependentRequired", "items",
     "minItems", "oneOf", "anyOf", "minimum", "maximum", "pattern", "description", "title",
     "$schema", "$id", "$defs",
 }
@@ -68,6 +68,9 @@ def errors(schema: dict, value: Any, root: dict | None = None, path: str = "$") 
         for k in schema.get("required", []):
             if k not in value:
                 out.append(f"{path}: missing {k!r}")
+        for k, others in schema.get("dependentRequired", {}).items():
+            if k in value:
+                out += [f"{path}: {k!r} needs {o!r}" for o in others if o not in value]
         for k, v in value.items():
             if k in props:
                 out += errors(props[k], v, root, f"{path}.{k}")
