@@ -41,8 +41,8 @@ FIXTURE_MARKERS = {
     "site": "build", "base_url": "build", "subpath_url": "build",
     "pyodide_bundle": "pyodide", "pyodide_run": "pyodide",
 }
-# test file (from the repository root) -> marker, where every test of the file needs it
-# although no fixture says so: the calculator's engine boots in the browser from site/assets/pyodide.
+# test file (from the repository root) -> marker, for files whose tests need it
+# although no fixture says so: they boot the calculator's engine in the browser from site/assets/pyodide.
 PATH_MARKERS = {
     "tests/calculator_page/test_calcpage_browser.py": "pyodide",
     "tests/quality/test_calculator_states.py": "pyodide",
