@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import re
+import string
 from typing import Any
 
 from .errors import FieldError, InputError
-from .i18n import Text
-from .params import DatedValue, Parameter, Ref, RuleDateError, Rules
+from .i18n import LANGS, Money, Text
+from .params import DatedValue, Interpretation, Parameter, Ref, RuleDateError, Rules, to_cents
 
 
 class Builder:
@@ -100,7 +102,7 @@ class Builder:
             explanation=Text.join(self._sentences),
             citations=[Citation(r.doc, r.para, self.rules.citation_label(r), self._kind(r)) for r in self._citations],
             warnings=[Warning(c, t) for c, t in self._warnings.items()],
-            interpretations=[InterpretationNote(i, interps[i].title, interps[i].text) for i in self._interpretations],
+            interpretations=[interpretation_note(self.rules, interps[i], self.when) for i in self._interpretations],
             rules_version=self.rules.version,
         )
 
@@ -167,6 +169,93 @@ class Answer:
             "interpretations": [i.to_dict() for i in self.interpretations],
             "rules_version": self.rules_version,
         }
+
+
+# --- amounts in data texts ------------------------------------------------------------
+# An interpretation's title, choice and reason, and a dated value's label, never type an
+# amount: they write {<parameter id>} (or {<parameter id>[max]} for a key of a table
+# value), filled with that parameter's value on the answer's date; a value's label may
+# write {value}, its own value. Amounts are written as the answers write them (Money).
+
+_FORMATTER = string.Formatter()
+_NAME_RE = re.compile(r"[.\[]")
+
+
+def shown_value(unit: str, value: Any, lang: str) -> Any:
+    """A parameter's value as a text shows it: euros as Money, anything else as it is."""
+    if unit == "eur":
+        return Money(to_cents(value)).format(lang)
+    return value
+
+
+def placeholders(template: str) -> set[str]:
+    """The names of the {placeholders} of a data text ("copay_group", "value")."""
+    return {_NAME_RE.split(field)[0] for _, field, _, _ in _FORMATTER.parse(template) if field}
+
+
+def _on(param: Parameter, when: _dt.date | None) -> DatedValue:
+    if when is not None:
+        try:
+            return param.at(when)
+        except RuleDateError:
+            pass
+    return param.values[-1] if when is None or when >= param.values[-1].start else param.values[0]
+
+
+def fill(rules: Rules, text: Text, when: _dt.date | None, own: DatedValue | None = None) -> Text:
+    """`text` with each {<parameter id>} replaced by that parameter's value on `when`
+    (the last value when there is no date) and {value} by `own`'s value."""
+    if "{" not in text.fr and "{" not in text.nl:
+        return text
+    out = []
+    for lang in LANGS:
+        template = text.get(lang)
+        try:
+            values = {}
+            for name in placeholders(template):
+                if name == "value" and own is not None:
+                    values[name] = shown_value(rules.param(own.parameter).unit, own.value, lang)
+                else:
+                    p = rules.param(name)
+                    values[name] = shown_value(p.unit, _on(p, when).value, lang)
+            out.append(_FORMATTER.vformat(template, (), values))
+        except (KeyError, IndexError, ValueError, TypeError):
+            out.append(template)  # a wrong placeholder: placeholder_problems() names it
+    return Text(*out)
+
+
+def value_label(rules: Rules, dv: DatedValue) -> Text:
+    """The label of a dated value, its amounts filled in."""
+    return fill(rules, dv.label, dv.start, own=dv)
+
+
+def interpretation_note(rules: Rules, it: Interpretation, when: _dt.date | None) -> "InterpretationNote":
+    """An interpretation as an answer on `when` quotes it, its amounts filled in."""
+    return InterpretationNote(it.id, fill(rules, it.title, when), fill(rules, it.text, when))
+
+
+def placeholder_problems(rules: Rules) -> list[str]:
+    """Each {placeholder} of an interpretation or a value label that names no parameter
+    (or {value} outside a label), or that French and Dutch do not share."""
+    problems = []
+    texts = [(f"{it.file}: [interpretations.{it.id}] {part}", getattr(it, part), False)
+             for it in rules.interpretations.values() for part in ("title", "choice", "reason")]
+    texts += [(f"{p.file}: [{p.id}] value from {v.start} label", v.label, True)
+              for p in rules.parameters.values() for v in p.values]
+    for where, text, is_label in texts:
+        try:
+            names = {lang: placeholders(text.get(lang)) for lang in LANGS}
+        except ValueError as e:
+            problems.append(f"{where}: {e} (write {{copay_group}}, braces around a parameter id)")
+            continue
+        if names["fr"] != names["nl"]:
+            problems.append(f"{where}: French has {sorted(names['fr'])}, Dutch {sorted(names['nl'])}")
+        for name in sorted(names["fr"] | names["nl"]):
+            if name == "value" and is_label:
+                continue
+            if name not in rules.parameters:
+                problems.append(f"{where}: {{{name}}} is not a parameter id")
+    return problems
 
 
 def date_before_rules(first_start: _dt.date | None) -> FieldError:

@@ -48,6 +48,18 @@ class Money:
         return f"{number} €" if lang == "fr" else f"€ {number}"
 
 
+def plural_form(n: int, lang: str) -> str:
+    """"one" or "other": French uses the singular for 0 and 1, Dutch for 1 only."""
+    return "one" if (n in (0, 1) if lang == "fr" else n == 1) else "other"
+
+
+def numeric_date(iso: str) -> str:
+    """2023-10-01 -> 01/10/2023, as dates are written in Belgium (both languages);
+    a text that is not an ISO date is returned as it is."""
+    parts = iso.split("-")
+    return "/".join(reversed(parts)) if len(parts) == 3 else iso
+
+
 @dataclass(frozen=True, slots=True)
 class Count:
     """A number with its noun, singular or plural per language.
@@ -96,6 +108,10 @@ class Catalogue:
     def raw(self, lang: str, key: str) -> str:
         return self.messages[lang][key]
 
+    def say(self, lang: str, key: str, **params: Any) -> str:
+        """The entry `key` in one language, its placeholders filled."""
+        return self._render(lang, key, params)
+
     def has(self, key: str) -> bool:
         return all(key in self.messages[lang] for lang in LANGS)
 
@@ -115,8 +131,7 @@ class Catalogue:
         if isinstance(v, Key):
             return self.messages[lang][v.key]
         if isinstance(v, Count):
-            form = "one" if (v.n in (0, 1) if lang == "fr" else v.n == 1) else "other"
-            return f"{v.n} {self.messages[lang][f'units.{v.unit}.{form}']}"
+            return f"{v.n} {self.messages[lang][f'units.{v.unit}.{plural_form(v.n, lang)}']}"
         if isinstance(v, _dt.date):
             return self.format_date(lang, v)
         if isinstance(v, PublishedDate):

@@ -21,11 +21,11 @@ wheel (scripts/publish/pyodide_bundle.py's output, rebuilt only when the calcula
 pyproject.toml or the pinned runtime changed) into site/assets/pyodide/, once
 for both languages.
 
-Numbers come from `calculator.answer` only: this module never restates a rule.
-It knows the request vocabulary (which field each question takes) and how to
-show an answer (its amount or count, its explanation, its citations); the
-browser does the same in docs/overrides/assets/calculator/ui.mjs, and the
-tests in tests/calculator_page/ check that both show the same thing.
+This module only places things: the form's controls and requests come from
+calculator/form.py, every answer and what a reader sees of it (figure, caption,
+amounts, dates, citations, the answer's markup) from calculator/present.py. The
+browser (docs/overrides/assets/calculator/ui.mjs) gets the same views from the
+same package, in a Web Worker.
 """
 
 from __future__ import annotations
@@ -37,12 +37,13 @@ import shutil
 import subprocess
 import sys
 import tomllib
-from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from calculator import form, present
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,217 +68,10 @@ VARIANTS = {
 HEADING_LEVEL = {"page": 2, "parents": 3, "embed": 2}
 DEFAULT_QUESTION = "contribution"
 
-TODAY = "today"  # default of the date field: the day the page is read (at build time: the build date)
-
-
-@dataclass(frozen=True)
-class Field:
-    """One control of the form.
-
-    key:   unique name of the control (ids calc-<key>, i18n label_<key>)
-    name:  the request field it fills; None for a control that only shapes the
-           form (e.g. "compare with the maximum")
-    kind:  date | number | text | radio | select | checkbox
-    shows: question -> condition under which the control is shown for it, as
-           {other control key: [values]} ({} = always)
-    vocab: its options are this list of calculator.vocabulary()
-    options: for a control of the form only: its values (labels option_<key>_<value>)
-    empty: a select whose first option is empty (the field is then left out)
-    """
-
-    key: str
-    name: str | None
-    kind: str
-    shows: dict[str, dict]
-    default: object = None
-    vocab: str | None = None
-    options: tuple[str, ...] = ()
-    empty: bool = False
-
-
-def _on(questions, condition=None) -> dict[str, dict]:
-    return {q: dict(condition or {}) for q in questions}
-
-
-SITUATION = {"service": ["individual_session", "group_session"], "situation": [True]}
-SEARCH = {"lookup": ["search"]}
-
-# In the order of the form. The date comes last: it rarely changes (today).
-FIELDS: tuple[Field, ...] = (
-    Field("service", "service", "select", _on(["fees"]), "individual_session", vocab="service"),
-    Field("lookup", None, "radio", _on(["pseudocode"]), "search", options=("search", "lookup")),
-    Field("code", "code", "text", _on(["pseudocode"], {"lookup": ["lookup"]}), "792632"),
-    Field("code_care_type", "care_type", "select", _on(["pseudocode"], SEARCH), "sppl", vocab="code_care_type"),
-    Field("code_modality", "modality", "select", _on(["pseudocode"], SEARCH), "individual", vocab="code_modality"),
-    Field("kind", "kind", "select", _on(["pseudocode"], SEARCH), "physical_other", vocab="kind"),
-    Field("team", "team", "select", _on(["pseudocode"], SEARCH), "", vocab="team", empty=True),
-    Field("situation", None, "checkbox", _on(["fees"], {"service": SITUATION["service"]}), False),
-    Field("age", "age", "number", _on(["contribution", "course", "networks", "quota"]), 12),
-    Field("route", "route", "radio", {**_on(["contribution", "course"]), "fees": SITUATION}, "outside", vocab="route"),
-    Field("place", "place", "select", {**_on(["contribution", "course"]), "fees": SITUATION}, "psychologist_office",
-          vocab="place"),
-    Field("modality", "modality", "radio", _on(["contribution", "course", "quota"]), "individual", vocab="modality"),
-    Field("bim", "bim", "checkbox", {**_on(["contribution", "course"]), "fees": SITUATION}, False),
-    Field("first_session", "first_session", "checkbox", {**_on(["contribution"]), "fees": SITUATION}, False),
-    Field("sessions", "sessions", "number", _on(["course"]), 10),
-    Field("course_first", "first_session", "checkbox", _on(["course"]), True),
-    Field("compare", None, "checkbox", _on(["course"]), False),
-    Field("care_type", "care_type", "radio", {"quota": {}, "course": {"compare": [True]}}, "sppl", vocab="care_type"),
-    Field("network", "network", "radio", {"quota": {}, "course": {"compare": [True]}}, "children_adolescents",
-          vocab="network"),
-    Field("sessions_used", "sessions_used", "number", _on(["quota"]), None),
-    Field("participants", "participants", "number", _on(["fees"], {"service": ["group_session"]}), None),
-    Field("providers", "providers", "number", _on(["fees"], {"service": ["multidisciplinary_consultation"]}), None),
-    Field("fee_care_type", "care_type", "select", _on(["fees"], {"service": ["multidisciplinary_consultation"]}), "",
-          vocab="care_type", empty=True),
-    Field("date", "date", "date", _on(ALL_QUESTIONS), TODAY),
-)
-FIELD = {f.key: f for f in FIELDS}
-
-
-# --- requests ------------------------------------------------------------------------
 
 def build_date() -> str:
     """The day of this build (ISO): the default date of the answers shipped in the pages."""
     return os.environ.get("CALCULATOR_BUILD_DATE") or date.today().isoformat()
-
-
-def default_values(today: str) -> dict[str, object]:
-    return {f.key: (today if f.default == TODAY else f.default) for f in FIELDS}
-
-
-def visible(f: Field, question: str, values: dict) -> bool:
-    condition = f.shows.get(question)
-    if condition is None:
-        return False
-    return all(values.get(k) in allowed for k, allowed in condition.items())
-
-
-def values_from_state(question: str, state: dict, today: str) -> dict:
-    """The control values ui.mjs sets from a URL fragment's fields (request field
-    -> value; a missing one keeps its default)."""
-    values = default_values(today)
-    for name, value in state.items():
-        f = next((x for x in FIELDS if x.name == name and question in x.shows), None)
-        if f is None:
-            continue
-        for key, allowed in f.shows[question].items():
-            if FIELD[key].name is None:
-                values[key] = allowed[0]
-        values[f.key] = value
-    return values
-
-
-def request_for(question: str, values: dict) -> dict:
-    """The request the form sends for these control values (ui.mjs does the same):
-    every shown field, an empty one left out (the package then says what is
-    missing), except a text field, always sent."""
-    request: dict = {"question": question}
-    for f in FIELDS:
-        if f.name is None or not visible(f, question, values):
-            continue
-        v = values.get(f.key)
-        if v is None or v == "":
-            if f.kind == "text":
-                request[f.name] = ""
-            continue
-        request[f.name] = v
-    return request
-
-
-# --- showing an answer (ui.mjs renders the same) ---------------------------------------
-
-def money(cents: int, lang: str) -> str:
-    """11,00 € in French, € 11,00 in Dutch: the package's own way of writing amounts."""
-    sign = "-" if cents < 0 else ""
-    euros, rest = divmod(abs(cents), 100)
-    number = f"{sign}{euros},{rest:02d}"
-    return f"{number} €" if lang == "fr" else f"€ {number}"
-
-
-def plural(t: dict, key: str, n: int, lang: str, **params) -> str:
-    """t[key_one] or t[key_other]: French uses the singular for 0 and 1, Dutch for 1."""
-    one = n in (0, 1) if lang == "fr" else n == 1
-    return t[f"{key}_{'one' if one else 'other'}"].format(n=n, **params)
-
-
-@lru_cache(maxsize=None)
-def vocab_labels(lang: str) -> dict[str, dict[str, str]]:
-    import calculator
-
-    return {name: {item["value"]: item[lang] for item in items} for name, items in calculator.vocabulary().items()}
-
-
-def figure_of(answer: dict, t: dict, lang: str) -> tuple[str, str]:
-    """(the amount or count, the words after it) of a successful answer."""
-    v = vocab_labels(lang)
-    q, r = answer["question"], answer["result"]
-    if q in ("contribution", "course"):
-        if r["outcome"] == "not_allowed":
-            return v["outcome"]["not_allowed"], v["reason"].get(r.get("reason") or "", "")
-        if q == "contribution":
-            return money(r["amount_cents"], lang), v["reason"][r["reason"]]
-        return money(r["total_cents"], lang), plural(t, "caption_course", r["sessions"], lang)
-    if q == "quota":
-        caption = plural(t, "caption_quota", r["max_sessions"], lang, months=r["window_months"])
-        if r.get("remaining") is not None:
-            caption += " · " + plural(t, "caption_remaining", r["remaining"], lang)
-        return str(r["max_sessions"]), caption
-    if q == "networks":
-        names = [v["network"][n] for n in r["networks"]]
-        if not names:
-            return t["networks_none"], t["caption_networks_other"].format(n=0, age=r["age"])
-        return f" {t['or']} ".join(names), plural(t, "caption_networks", len(names), lang, age=r["age"])
-    if q == "pseudocode":
-        codes = r["codes"]
-        figure = ", ".join(c["code"] for c in codes)
-        if r["mode"] == "lookup" and codes:
-            return figure, codes[0]["description"][lang]
-        return figure, plural(t, "caption_codes", len(codes), lang)
-    if q == "fees":
-        if r.get("eligible") is False:
-            return money(r["fee_cents"], lang), t["fees_not_eligible"]
-        return money(r["fee_cents"], lang), t[f"fee_unit_{r['fee_unit']}"]
-    return "", ""
-
-
-def answer_view(answer: dict, t: dict, lang: str, lang_root: str) -> dict:
-    """What the page shows of an answer (the same structure ui.mjs builds)."""
-    if not answer.get("ok"):
-        return {"ok": False, "errors": [{"field": e["field"], "message": e[lang]} for e in answer["errors"]]}
-    figure, caption = figure_of(answer, t, lang)
-    return {
-        "ok": True,
-        "figure": figure,
-        "caption": caption,
-        "explanation": answer["explanation"][lang],
-        "warnings": [w[lang] for w in answer["warnings"]],
-        "citations": [{"href": f"{lang_root}{c['doc']}/#{c['para']}", "label": c["label"][lang]}
-                      for c in answer["citations"]],
-        "interpretations": [{"title": i["title"][lang], "text": i[lang]} for i in answer["interpretations"]],
-        "rules_version": answer.get("rules_version", ""),
-        "date_text": day_text(answer.get("date") or ""),
-    }
-
-
-def day_text(iso: str) -> str:
-    """2023-10-01 -> 01/10/2023, as dates are written in Belgium (both languages)."""
-    parts = iso.split("-")
-    return "/".join(reversed(parts)) if len(parts) == 3 else iso
-
-
-def for_language(answer: dict, lang: str) -> dict:
-    """The answer with only the texts of one language (what a page ships)."""
-    def pick(value):
-        if isinstance(value, dict):
-            if set(value) >= set(LANGUAGES) and all(isinstance(value[l], str) for l in LANGUAGES):
-                rest = {k: pick(x) for k, x in value.items() if k not in LANGUAGES}
-                return {**rest, lang: value[lang]}
-            return {k: pick(x) for k, x in value.items()}
-        if isinstance(value, list):
-            return [pick(x) for x in value]
-        return value
-    return pick(answer)
 
 
 # --- the static tables (the same answers, for every common case) ----------------------
@@ -353,26 +147,11 @@ def _age_groups(today: str, at) -> list[tuple[int, int, object]]:
         groups.append([age, ages[-1], known[age][0], known[age][1]])
     return [(g[0], g[1], g[3]) for g in groups]
 
-
-def _sources(answers: list[dict], lang: str, lang_root: str) -> list[dict]:
-    seen, out = set(), []
-    for a in answers:
-        for c in a["citations"]:
-            ref = (c["doc"], c["para"])
-            if ref not in seen:
-                seen.add(ref)
-                out.append({"href": f"{lang_root}{c['doc']}/#{c['para']}", "label": c["label"][lang]})
-    return out
-
-
 def tables(lang: str, t: dict, lang_root: str, today: str) -> dict:
-    """Every table of the fallback, computed by calculator.answer for `today`."""
-    v = vocab_labels(lang)
-
-    def cell(answer: dict) -> str:
-        r = answer["result"]
-        return v["outcome"]["not_allowed"] if r["outcome"] == "not_allowed" else money(r["amount_cents"], lang)
-
+    """Every table of the fallback, computed by calculator.answer for `today`,
+    its cells worded by calculator.present."""
+    v = {name: present.labels(name, lang) for name in ("route", "place", "care_type", "network", "modality",
+                                                         "service")}
     columns = (  # the request fields that differ from a usual individual session
         {"modality": "individual", "bim": False, "first_session": False},
         {"modality": "individual", "bim": True, "first_session": False},
@@ -399,10 +178,10 @@ def tables(lang: str, t: dict, lang_root: str, today: str) -> dict:
             for place in v["place"]:
                 cells = group["grid"][(route, place)]
                 answers += cells
-                rows.append({"place": v["place"][place], "cells": [cell(a) for a in cells]})
+                rows.append({"place": v["place"][place], "cells": [present.contribution_cell(a, lang) for a in cells]})
             contribution.append({"id": f"{route}-{group['from']}", "route": route, "ages": ages,
                                  "label": v["route"][route], "rows": rows,
-                                 "sources": _sources(answers, lang, lang_root), "answers": answers})
+                                 "sources": present.citation_links(answers, lang, lang_root), "answers": answers})
 
     quota_rows, quota_answers = [], []
     for care in v["care_type"]:
@@ -412,12 +191,10 @@ def tables(lang: str, t: dict, lang_root: str, today: str) -> dict:
                 a = _ask_cached(json.dumps({"question": "quota", "date": today, "care_type": care,
                                             "network": network, "modality": modality}, sort_keys=True))
                 quota_answers.append(a)
-                r = a["result"]
-                cells.append(t["table_average"].format(average=r["average_sessions"], max=r["max_sessions"])
-                             if r.get("average_sessions") is not None else str(r["max_sessions"]))
+                cells.append(present.quota_cell(a, lang))
             quota_rows.append({"care_type": v["care_type"][care], "network": v["network"][network], "cells": cells})
     quota = {"modalities": list(v["modality"].values()), "rows": quota_rows,
-             "sources": _sources(quota_answers, lang, lang_root),
+             "sources": present.citation_links(quota_answers, lang, lang_root),
              "window": quota_answers[0]["result"]["window_months"]}
 
     # Every age the package accepts, grouped by the networks open to it.
@@ -431,18 +208,16 @@ def tables(lang: str, t: dict, lang_root: str, today: str) -> dict:
         else:
             groups.append({"from": age, "to": age, "nets": nets})
     networks = {"rows": [{"ages": t["table_ages"].format(start=g["from"], end=g["to"]),
-                          "networks": f" {t['or']} ".join(v["network"][n] for n in g["nets"]) or t["networks_none"]}
-                         for g in groups],
-                "sources": _sources([network_answers[g["from"]] for g in groups], lang, lang_root)}
+                          "networks": present.networks_text(g["nets"], lang)} for g in groups],
+                "sources": present.citation_links([network_answers[g["from"]] for g in groups], lang, lang_root)}
 
     fee_rows, fee_answers = [], []
     for service in v["service"]:
         a = _ask_cached(json.dumps({"question": "fees", "date": today, "service": service}, sort_keys=True))
         fee_answers.append(a)
-        r = a["result"]
-        fee_rows.append({"service": v["service"][service], "fee": money(r["fee_cents"], lang),
-                         "unit": t[f"fee_unit_{r['fee_unit']}"], "indexed": t["table_indexed"] if r["indexed"] else ""})
-    fees = {"rows": fee_rows, "sources": _sources(fee_answers, lang, lang_root)}
+        fee, unit, indexed = present.fee_cells(a, lang)
+        fee_rows.append({"service": v["service"][service], "fee": fee, "unit": unit, "indexed": indexed})
+    fees = {"rows": fee_rows, "sources": present.citation_links(fee_answers, lang, lang_root)}
     # Warnings every answer of the tables carries (e.g. "the rules may have changed
     # since"): said once, above the tables.
     everything = [a for a in fee_answers + quota_answers + network_answers]
@@ -462,66 +237,57 @@ def _json_for_script(data) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _options(f: Field, lang: str, t: dict) -> list[dict]:
-    if f.vocab:
-        items = [{"value": value, "label": label} for value, label in vocab_labels(lang)[f.vocab].items()]
-    else:
-        items = [{"value": o, "label": t[f"option_{f.key}_{o}"]} for o in f.options]
-    if f.empty:
-        items.insert(0, {"value": "", "label": t["option_empty"]})
-    return items
-
-
 def widget(lang: str, t: dict, variant: str, site_root: str, lang_root: str, today: str,
            tables_href: str) -> dict:
     """Everything templates/calculator_widget.html.j2 needs."""
     questions = VARIANTS[variant]
-    values = default_values(today)
-    vl = vocab_labels(lang)
-    prebuilt = []
-    import calculator
-
-    for q in questions:
-        request = request_for(q, values)
-        prebuilt.append({"request": request, "answer": for_language(calculator.answer(request), lang)})
-    default_answer = next(p for p in prebuilt if p["request"]["question"] == DEFAULT_QUESTION)
-    view = answer_view(calculator.answer(default_answer["request"]), t, lang, lang_root)
+    values = form.default_values(today)
+    # The views of the default inputs, shown before the engine is ready (keyed by
+    # the question and the values of its shown controls).
+    prebuilt = [{"question": q, "values": form.shown_values(q, values),
+                 **{k: v for k, v in present.ask(q, values, {}, lang, lang_root, variant).items() if k != "request"}}
+                for q in questions]
+    view = next(p["view"] for p in prebuilt if p["question"] == DEFAULT_QUESTION)
     fields = []
-    for f in FIELDS:
-        shown_for = [q for q in questions if q in f.shows]
+    for c in form.CONTROLS:
+        shown_for = [q for q in questions if q in c.shows]
         if not shown_for:
             continue
         fields.append({
-            "key": f.key, "name": f.name, "kind": f.kind, "shows": {q: f.shows[q] for q in shown_for},
-            "default": values[f.key], "label": t[f"label_{f.key}"], "hint": t.get(f"hint_{f.key}", ""),
-            "options": _options(f, lang, t) if f.kind in ("radio", "select") else [],
-            "visible": visible(f, DEFAULT_QUESTION, values),
-            "today": f.default == TODAY,
+            "key": c.key, "name": c.name, "kind": c.kind, "shows": {q: c.shows[q] for q in shown_for},
+            "default": values[c.key], **form.words(c, lang, today), "min": c.minimum, "max": c.maximum,
+            "visible": form.visible(c, DEFAULT_QUESTION, values),
+            "today": c.default == form.TODAY,
         })
-    # Only the strings the browser needs (the rest is in the HTML).
-    js_keys = [k for k in t if k.startswith(("caption_", "fee_unit_", "status_", "failed", "pending", "errors_",
-                                               "interpretations", "copied", "engine_error"))]
-    js_keys += ["or", "networks_none", "fees_not_eligible", "sources", "warnings", "meta", "share", "copy"]
+    # Only the strings the browser needs (the rest is in the HTML or in the views).
+    js_keys = [k for k in t if k.startswith("status_")] + ["copied"]
     config = {
         "lang": lang,
+        "langRoot": lang_root,
+        "variant": variant,
         "questions": list(questions),
         "defaultQuestion": DEFAULT_QUESTION,
         "buildDate": today,
         "fields": [{k: f[k] for k in ("key", "name", "kind", "shows", "default", "today")} for f in fields],
+        "state": form.state_map(questions),
         "t": {k: t[k] for k in sorted(set(js_keys))},
-        "vocab": {name: vl[name] for name in ("outcome", "reason", "network")},
+        "views": {"pending": present.notice(t["pending"], "pending"),
+                  "engine_error": present.notice(t["engine_error"], "engine-error")},
+        "failures": {kind: t["failed"].format(reason=t[f"failed_{kind}"]) for kind in ("worker", "runtime", "timeout")},
         "prebuilt": prebuilt,
         "linkTarget": "_blank" if variant == "embed" else "",
         "tablesHref": tables_href,
     }
     return {
-        "lang": lang, "variant": variant, "questions": [{"value": q, "label": vl["question"][q],
-                                                          "staff": q in STAFF_QUESTIONS} for q in questions],
-        "default_question": DEFAULT_QUESTION, "fields": fields, "view": view, "config": _json_for_script(config),
+        "lang": lang, "variant": variant,
+        "questions": [{"value": q, "label": present.label("question", q, lang), "staff": q in STAFF_QUESTIONS}
+                      for q in questions],
+        "default_question": DEFAULT_QUESTION, "fields": fields,
+        "result": present.html(view["result"]), "details": present.html(view["details"]),
+        "config": _json_for_script(config),
         "site_root": site_root, "tables_href": tables_href, "link_target": config["linkTarget"],
         "heading": HEADING_LEVEL[variant],
     }
-
 
 # --- Jinja --------------------------------------------------------------------------------
 
@@ -554,7 +320,7 @@ def tables_html(env: Environment, lang: str, lang_root: str, heading_level: int 
     t = catalog(lang)["calculator"]
     data = tables(lang, t, lang_root, build_date())
     html = env.get_template("calculator_tables.html.j2").render(
-        tb=data, t=t, e=_escape, h=heading_level, day_text=day_text(build_date()), blank_links=blank_links)
+        tb=data, t=t, e=_escape, h=heading_level, day_text=present.day_text(build_date()), blank_links=blank_links)
     return "\n".join(line for line in html.splitlines() if line.strip())
 
 

@@ -45,6 +45,7 @@ def _rules():
     return parse_rules(read_data_files())
 
 
+from calculator.answer import value_label
 from calculator.params import REFERENCE_KINDS, Ref
 
 
@@ -161,8 +162,8 @@ def changes_context(docs, lang: str, t: dict) -> dict:
             before = values[i - 1] if i else None
             text, link = _link(v.ref, rules, lang)
             group_for(v.ref).changes.append(Change(
-                p.description.get(lang), before.label.get(lang) if before else "",
-                before.end if before else None, v.label.get(lang), v.start, str(v.ref), text, link))
+                p.description.get(lang), value_label(rules, before).get(lang) if before else "",
+                before.end if before else None, value_label(rules, v).get(lang), v.start, str(v.ref), text, link))
     # Pseudocodes that start later than the first rules: one line per (date, document).
     code_starts: dict[tuple[date, str], list[str]] = {}
     for pc in rules.pseudocodes:
@@ -189,7 +190,7 @@ def changes_context(docs, lang: str, t: dict) -> dict:
         for p in rules.parameters.values():
             for v in p.values:
                 if any(x.is_reference and x.reference_id == r.id for x in v.refs):
-                    used.append((p.description.get(lang), v.label.get(lang), _fmt_date(v.start, lang, cat)))
+                    used.append((p.description.get(lang), value_label(rules, v).get(lang), _fmt_date(v.start, lang, cat)))
         references.append({
             "anchor": r.anchor, "kind": cat.raw(lang, f"citations.kinds.{r.kind}"), "title": r.title,
             "title_lang": r.title_lang, "publisher": r.publisher.get(lang), "url": r.url,

@@ -202,6 +202,8 @@ def render(docs) -> Path:
             write(name, text)
         from scripts.render.calculator_page import render as calculator_page  # also gives content pages calculator_widget()
         write("calculator.md", calculator_page(env, ctx, lang))
+        from scripts.render.rules_in_pages import globals_for  # ask(), value(), history()… for content pages
+        env.globals.update(globals_for(lang))
         for page in sorted((CONTENT / lang).glob("*.md")):
             text = env.get_template(page.name).render(**ctx)
             if not text.startswith("---\n"):

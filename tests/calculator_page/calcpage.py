@@ -1,5 +1,7 @@
 """Helpers of the calculator-page tests: the scenario table, what the page must
-show for a request (computed in CPython), and what the page shows (read from the DOM)."""
+show for a state of the form (computed in CPython from calculator.answer and the
+package's formatting), and what the page shows (read from the DOM, or from a
+view's nodes)."""
 
 from __future__ import annotations
 
@@ -11,11 +13,14 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 import calculator
-from scripts.render.calculator_page import (FIELD, FIELDS, answer_view, catalog, day_text, request_for, values_from_state,
-                             visible)
+from calculator import form, present
 
 HERE = Path(__file__).resolve().parent
 LANG_PREFIX = {"fr": "", "nl": "nl/"}
+
+
+def _text(v) -> str:
+    return "true" if v is True else "false" if v is False else str(v)
 
 
 @dataclass
@@ -28,24 +33,21 @@ class Scenario:
     def question(self) -> str:
         return self.state["q"]
 
+    def link_fields(self) -> dict[str, str]:
+        """The request fields as a link writes them (text)."""
+        return {name: _text(v) for name, v in self.state.items() if name != "q"}
+
     def fragment(self) -> str:
         """The link's fragment: q first, then the fields, as a reader would share it."""
-        pairs = [("q", self.question)]
-        for name, v in self.state.items():
-            if name != "q":
-                pairs.append((name, "true" if v is True else "false" if v is False else str(v)))
-        return "#" + urlencode(pairs)
+        return "#" + urlencode([("q", self.question), *self.link_fields().items()])
+
+    def values(self, today: str) -> tuple[dict, dict]:
+        """(raw control values, overrides) the page sets from the link."""
+        return form.values_from_state(self.question, self.link_fields(), today)
 
     def request(self, today: str) -> dict:
-        fields = {k: v for k, v in self.state.items() if k != "q"}
-        values = values_from_state(self.question, fields, today)
-        request = request_for(self.question, values)
-        known = {f.name for f in FIELDS if self.question in f.shows}
-        request.update({k: v for k, v in fields.items() if k not in known})  # the package names them
-        return request
-
-    def values(self, today: str) -> dict:
-        return values_from_state(self.question, {k: v for k, v in self.state.items() if k != "q"}, today)
+        values, overrides = self.values(today)
+        return form.request_for(self.question, values, overrides)
 
 
 def load_scenarios() -> list[Scenario]:
@@ -57,30 +59,36 @@ def today() -> str:
     return date.today().isoformat()
 
 
-def expected_view(question: str, request: dict, values: dict, lang: str, lang_root_url: str) -> dict:
-    """What the page must show for this request: the same keys as PAGE_VIEW_JS returns."""
-    t = catalog(lang)["calculator"]
-    answer = calculator.answer(request)
-    view = answer_view(answer, t, lang, lang_root_url)
-    if not view["ok"]:
+def expected_view(question: str, values: dict, overrides: dict, lang: str, lang_root_url: str) -> dict:
+    """What the page must show for this state, from calculator.answer (the same
+    keys as PAGE_VIEW_JS returns): the answer's own texts, its figure and caption
+    as the package words them, each error next to the control of its field."""
+    answer = calculator.answer(form.request_for(question, values, overrides))
+    if not answer["ok"]:
         field_errors = {}
         for e in answer["errors"]:
-            f = next((x for x in FIELDS if x.name == e["field"] and visible(x, question, values)), None)
-            if f is not None:
-                field_errors[f.key] = e[lang]
-        return {"state": "errors", "figure": t["errors_title"], "caption": None, "explanation": None,
-                "errors": [e["message"] for e in view["errors"]], "warnings": [], "citations": [],
-                "interpretations": [], "meta": None, "fieldErrors": field_errors}
-    return {"state": "answer", "figure": view["figure"], "caption": view["caption"],
-            "explanation": view["explanation"], "errors": [], "warnings": view["warnings"],
-            "citations": view["citations"], "interpretations": view["interpretations"],
-            "meta": t["meta"].format(date=view["date_text"], version=view["rules_version"]), "fieldErrors": {}}
+            c = form.control_for(question, e["field"], values)
+            if c is not None:
+                field_errors[c.key] = e[lang]
+        return {"state": "errors", "figure": present.say("errors_title", lang), "caption": None,
+                "explanation": None, "errors": [e[lang] for e in answer["errors"]], "warnings": [],
+                "citations": [], "interpretations": [], "meta": None, "fieldErrors": field_errors}
+    figure, caption = present.figure(answer, lang)
+    return {"state": "answer", "figure": figure, "caption": caption, "explanation": answer["explanation"][lang],
+            "errors": [], "warnings": [w[lang] for w in answer["warnings"]],
+            "citations": [{"href": f"{lang_root_url}{c['doc']}/#{c['para']}", "label": c["label"][lang]}
+                          for c in answer["citations"]],
+            "interpretations": [{"title": i["title"][lang], "text": i[lang]} for i in answer["interpretations"]],
+            "meta": present.say("meta", lang, date=present.day_text(answer["date"]),
+                                version=answer["rules_version"]),
+            "fieldErrors": {}}
 
 
-# What the page shows (the keys of expected_view, plus the container's state).
-PAGE_VIEW_JS = """
-() => {
-  const box = document.getElementById("calculator");
+# What the page shows (the keys of expected_view): `root` is the document, or
+# one parsed from the HTML as it was built.
+READ_VIEW = """
+(root) => {
+  const box = root.getElementById("calculator");
   const r = box.querySelector("#calc-result");
   const d = box.querySelector("#calc-details");
   const text = (el) => (el ? el.textContent : null);
@@ -102,6 +110,17 @@ PAGE_VIEW_JS = """
   };
 }
 """
+PAGE_VIEW_JS = f"() => ({READ_VIEW})(document)"
+# The same, on the page's HTML as served (before any script ran); hrefs resolve
+# against the page's address.
+BUILT_VIEW_JS = f"""async () => {{
+  const html = await fetch(location.href).then((r) => r.text());
+  const doc = new DOMParser().parseFromString(html, "text/html");
+  const base = doc.createElement("base");
+  base.href = location.href;
+  doc.head.prepend(base);
+  return ({READ_VIEW})(doc);
+}}"""
 
 CONTAINER_JS = """
 () => {
@@ -135,29 +154,56 @@ def fragment_fields(hash_: str) -> dict[str, str]:
     return dict(parse_qsl(hash_.lstrip("#"), keep_blank_values=True))
 
 
-def expected_fragment(question: str, request: dict, values: dict) -> dict[str, str]:
-    """The fragment ui.mjs writes for this state: q, each shown field (empty when
-    left out of the request), then the request's other fields."""
-    out = {"q": question}
-    for f in FIELDS:
-        if f.name is None or not visible(f, question, values) or f.name in out:
+def expected_fragment(question: str, values: dict, overrides: dict) -> dict[str, str]:
+    """The fragment the page must write for this state (the package says it)."""
+    return dict(form.fragment(question, values, form.request_for(question, values, overrides)))
+
+
+# --- views read as the DOM readers do, without a browser ------------------------------------
+
+def _nodes(nodes, cls: str):
+    """Every node of class `cls` under these nodes, in document order."""
+    for n in nodes:
+        if isinstance(n, str):
             continue
-        out[f.name] = _text(request[f.name]) if f.name in request else ""
-    for name, v in request.items():
-        if name != "question" and name not in out:
-            out[name] = _text(v)
-    return out
+        tag, attrs, children = n
+        if cls in attrs.get("class", "").split():
+            yield n
+        yield from _nodes(children, cls)
 
 
-def _text(v) -> str:
-    if v is True:
-        return "true"
-    if v is False:
-        return "false"
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
+def _tagged(nodes, tag: str):
+    for n in nodes:
+        if isinstance(n, str):
+            continue
+        if n[0] == tag:
+            yield n
+        yield from _tagged(n[2], tag)
 
 
-__all__ = ["FIELD", "Scenario", "load_scenarios", "today", "expected_view", "PAGE_VIEW_JS", "CONTAINER_JS",
-           "wait_for_view", "fragment_fields", "expected_fragment", "LANG_PREFIX", "day_text", "json"]
+def text_of(node) -> str:
+    return node if isinstance(node, str) else "".join(text_of(c) for c in node[2])
+
+
+def read_view(view: dict, page_url: str = "") -> dict:
+    """READ_VIEW on a view's nodes (hrefs joined to page_url as a browser does)."""
+    from urllib.parse import urljoin
+
+    r, d = view["result"], view["details"]
+    first = lambda nodes, cls: next((text_of(n) for n in _nodes(nodes, cls)), None)  # noqa: E731
+    dts = [n for n in _tagged(d, "dt")]
+    dds = [n for n in _tagged(d, "dd")]
+    return {
+        "state": view["state"], "figure": first(r, "calc__amount"), "caption": first(r, "calc__caption"),
+        "explanation": first(r, "calc__explanation"),
+        "errors": [text_of(li) for ul in _nodes(r, "calc__errors") for li in _tagged(ul[2], "li")],
+        "warnings": [text_of(li) for div in _nodes(d, "calc__warnings") for li in _tagged(div[2], "li")],
+        "citations": [{"href": urljoin(page_url, a[1]["href"]), "label": text_of(a)}
+                      for div in _nodes(d, "calc__sources") for a in _tagged(div[2], "a")],
+        "interpretations": [{"title": text_of(t), "text": text_of(x)} for t, x in zip(dts, dds)],
+        "meta": first(d, "calc__meta"), "fieldErrors": view["fields"],
+    }
+
+
+__all__ = ["Scenario", "load_scenarios", "today", "expected_view", "PAGE_VIEW_JS", "BUILT_VIEW_JS", "CONTAINER_JS",
+           "wait_for_view", "fragment_fields", "expected_fragment", "read_view", "LANG_PREFIX", "json"]

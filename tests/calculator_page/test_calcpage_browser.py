@@ -12,8 +12,10 @@ import re
 
 import pytest
 
-from tests.calculator_page.calcpage import (CONTAINER_JS, LANG_PREFIX, PAGE_VIEW_JS, Scenario, expected_fragment, expected_view,
-                      fragment_fields, load_scenarios, today, wait_for_view)
+from scripts.render.calculator_page import build_date, catalog
+from tests.calculator_page.calcpage import (BUILT_VIEW_JS, CONTAINER_JS, LANG_PREFIX, PAGE_VIEW_JS, Scenario,
+                                            expected_fragment, expected_view, fragment_fields, load_scenarios, today,
+                                            wait_for_view)
 
 SCENARIOS = load_scenarios()
 BOOT_TIMEOUT_MS = 120_000
@@ -30,10 +32,8 @@ def wait_ready(page) -> None:
 
 def check_scenario(page, s: Scenario, lang: str, base_url: str) -> list[str]:
     """Problems of the page's answer to scenario s (empty: the page is right)."""
-    day = today()
-    request = s.request(day)
-    values = s.values(day)
-    expected = expected_view(s.question, request, values, lang, lang_root(base_url, lang))
+    values, overrides = s.values(today())
+    expected = expected_view(s.question, values, overrides, lang, lang_root(base_url, lang))
     problems = []
     if expected["state"] != s.expect:
         problems.append(f"the scenario expects {s.expect}, CPython gives {expected['state']}")
@@ -42,7 +42,7 @@ def check_scenario(page, s: Scenario, lang: str, base_url: str) -> list[str]:
         diff = {k: (seen.get(k), expected[k]) for k in expected if seen.get(k) != expected[k]}
         problems.append(f"page != CPython: {diff}")
     # the fragment follows the inputs (written a moment after the last change)
-    want_fragment = expected_fragment(s.question, request, values)
+    want_fragment = expected_fragment(s.question, values, overrides)
     for _ in range(100):
         box = page.evaluate(CONTAINER_JS)
         if fragment_fields(box["hash"]) == want_fragment:
@@ -113,38 +113,32 @@ def test_prebuilt_answer_before_the_engine_then_the_engines(new_page, base_url, 
     page.wait_for_function("() => document.querySelector('#calc-all') && !document.querySelector('#calc-all').disabled")
     box = page.evaluate(CONTAINER_JS)
     assert box["busy"] == "true"
-    from scripts.render.calculator_page import catalog
-
     t = catalog(lang)["calculator"]
     assert box["status"] == t["status_loading"]
     assert page.locator("#calc-status").is_visible()
     default = Scenario("default", {"q": "contribution"}, "answer")
-    expected = expected_view("contribution", default.request(today()), default.values(today()), lang,
-                             lang_root(base_url, lang))
+    values, overrides = default.values(today())
+    expected = expected_view("contribution", values, overrides, lang, lang_root(base_url, lang))
     assert page.evaluate(PAGE_VIEW_JS) == expected
     # The answer the HTML carries (before any script) is the same.
-    from markupsafe import escape
-
-    html = page.evaluate("() => fetch(location.href).then(r => r.text())")
-    assert str(escape(expected["explanation"])) in html
+    assert page.evaluate(BUILT_VIEW_JS) == expected
     # A state the build did not compute waits for the engine, and says so.
     page.evaluate("h => { location.hash = h; }", SCENARIOS[1].fragment())
     page.wait_for_function("() => document.getElementById('calc-result').dataset.state === 'pending'")
     assert page.evaluate(CONTAINER_JS)["status"] == t["status_waiting"]
     assert page.locator("#calc-result").inner_text().strip() == t["pending"]
+    assert page.locator("#calc-share").is_hidden(), "no link to a state whose fragment the package has not given"
     for route in held:
         route.abort()
     assert watch.foreign == []
 
 
-def test_prebuilt_answer_on_a_later_day(new_page, base_url):
-    """Read on a later day than the build (the date field says today): when the
-    package answered the build's day with its latest rules (its warning
-    rules_may_have_changed), the page shows that answer for today too before
-    the engine is ready."""
+def test_later_day_waits_for_the_engine(new_page, base_url):
+    """Read on a later day than the build (the date field says today): the views
+    shipped are for the build's day, so the page says the answer comes once the
+    engine is ready (a view for another day is the package's to word), then
+    shows the engine's answer for today."""
     from datetime import date, datetime, timedelta
-
-    from scripts.render.calculator_page import build_date
 
     later = date.fromisoformat(build_date()) + timedelta(days=3)
     watch = new_page()
@@ -155,16 +149,14 @@ def test_prebuilt_answer_on_a_later_day(new_page, base_url):
     page.goto(base_url + "calculator/")
     page.wait_for_function("() => !document.querySelector('#calc-all').disabled")
     assert page.input_value("#calc-date") == later.isoformat()
-    s = Scenario("later", {"q": "contribution", "date": later.isoformat()}, "answer")
-    request = s.request(later.isoformat())
-    answer_at_build = __import__("calculator").answer({**request, "date": build_date()})
-    view = page.evaluate(PAGE_VIEW_JS)
-    if any(w["code"] == "rules_may_have_changed" for w in answer_at_build["warnings"]):
-        assert view == expected_view("contribution", request, s.values(later.isoformat()), "fr", base_url)
-    else:
-        assert view["state"] == "pending"
+    assert page.evaluate(PAGE_VIEW_JS)["state"] == "pending"
     for route in held:
-        route.abort()
+        route.continue_()
+    page.wait_for_selector("#calculator[aria-busy=false]", timeout=BOOT_TIMEOUT_MS)
+    s = Scenario("later", {"q": "contribution", "date": later.isoformat()}, "answer")
+    values, overrides = s.values(later.isoformat())
+    expected = expected_view("contribution", values, overrides, "fr", base_url)
+    assert wait_for_view(page, expected) == expected
 
 
 def test_keyboard_only(new_page, base_url):
@@ -272,8 +264,6 @@ def test_phone_width(new_page, base_url):
 
 @pytest.mark.parametrize("lang", ["fr", "nl"])
 def test_without_javascript_the_page_gives_the_tables_and_says_why(browser, base_url, lang):
-    from scripts.render.calculator_page import catalog
-
     t = catalog(lang)["calculator"]
     ctx = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
     requests = []
@@ -310,8 +300,6 @@ def test_engine_failure_shows_why_and_the_tables(new_page, base_url, lang, how, 
     down phone), or the browser refuses the worker itself: the page says so at
     once, with the kind of failure in the reader's language (the technical
     detail, in English, goes to the console only), and points to the tables."""
-    from scripts.render.calculator_page import catalog
-
     t = catalog(lang)["calculator"]
     watch = new_page()
     page = watch.page
@@ -348,8 +336,8 @@ def test_parents_page_embeds_a_compact_calculator(new_page, base_url):
     questions = page.eval_on_selector_all("input[name=calc-question]", "els => els.map(e => e.value)")
     assert questions == ["contribution", "course", "quota", "networks"]
     default = Scenario("default", {"q": "contribution"}, "answer")
-    expected = expected_view("contribution", default.request(today()), default.values(today()), "fr",
-                             base_url)
+    values, overrides = default.values(today())
+    expected = expected_view("contribution", values, overrides, "fr", base_url)
     page.wait_for_function("() => !document.querySelector('#calc-all').disabled")
     assert page.evaluate(PAGE_VIEW_JS) == expected
     assert page.locator("a[href='../calculator/']").count() >= 1

@@ -10,12 +10,15 @@ import re
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 
 import calculator
-from scripts.render.calculator_page import (ALL_QUESTIONS, FIELDS, LANG_PREFIX, _age_groups, _ages, _ask_cached, build_date,
-                             catalog, default_values, for_language, money, request_for, vocab_labels)
+from calculator import form, present
+from scripts.render.calculator_page import (ALL_QUESTIONS, LANG_PREFIX, _age_groups, _ages, _ask_cached, build_date,
+                                            catalog)
+from tests.calculator_page.calcpage import expected_view, read_view
 
 ROOT = Path(__file__).resolve().parents[2]
 CALC_PAGES = {"calculator/", "parents/", "calculator/embed/"}
@@ -70,12 +73,12 @@ def test_the_form_asks_exactly_what_the_requests_take():
     for q in ALL_QUESTIONS:
         props = set(defs[f"{q}_request"].get("properties", {})) - {"question"}
         required = set(defs[f"{q}_request"].get("required", [])) - {"question"}
-        fields = {f.name for f in FIELDS if f.name and q in f.shows}
+        fields = {c.name for c in form.CONTROLS if c.name and q in c.shows}
         if props:
             assert fields <= props, (q, fields - props)
             assert required <= fields, (q, required - fields)
         # the default inputs give an answer, not an error
-        answer = calculator.answer(request_for(q, default_values(build_date())))
+        answer = calculator.answer(form.request_for(q, form.default_values(build_date())))
         assert answer["ok"], (q, answer.get("errors"))
 
 
@@ -96,16 +99,29 @@ class _Data(HTMLParser):
 
 @pytest.mark.parametrize("lang", ["fr", "nl"])
 @pytest.mark.parametrize("page", sorted(CALC_PAGES))
-def test_pages_ship_the_packages_answers_for_their_defaults(site, lang, page):
+def test_pages_ship_the_packages_views_for_their_defaults(site, lang, page):
+    """The views shipped for the time before the engine is ready show the
+    package's answer to each question's default inputs on the build's day, with
+    the fragment that brings them back."""
     parser = _Data()
     parser.feed((site / LANG_PREFIX[lang] / page / "index.html").read_text(encoding="utf-8"))
     data = parser.data
     assert data["lang"] == lang
     assert data["buildDate"] == build_date()
-    assert data["prebuilt"], "no answer shipped"
+    assert [p["question"] for p in data["prebuilt"]] == data["questions"]
+    page_url = f"https://example.org/{LANG_PREFIX[lang]}{page}"
+    defaults = form.default_values(build_date())
     for p in data["prebuilt"]:
-        assert p["answer"] == for_language(calculator.answer(p["request"]), lang), p["request"]
-        assert p["request"]["date"] == data["buildDate"]
+        q = p["question"]
+        assert p["values"] == form.shown_values(q, defaults)
+        want = expected_view(q, defaults, {}, lang, urljoin(page_url, data["langRoot"]))
+        assert read_view(p["view"], page_url) == want, q
+        assert want["state"] == "answer", q
+        request = form.request_for(q, defaults)
+        assert request["date"] == build_date()
+        # the link brings back the same request
+        link = {name: text for name, text in p["fragment"] if name != "q"}
+        assert form.request_for(q, *form.values_from_state(q, link, "2000-01-01")) == request
 
 
 class _Tables(HTMLParser):
@@ -149,7 +165,7 @@ def test_static_tables_are_the_packages_answers(site, lang):
     tables_html = html[html.index('class="calc-tables"'):]
     parser = _Tables()
     parser.feed(tables_html)
-    v = vocab_labels(lang)
+    v = {name: present.labels(name, lang) for name in ("route", "place", "outcome")}
     t = catalog(lang)["calculator"]
     today = build_date()
     routes = {label: key for key, label in v["route"].items()}
@@ -170,7 +186,7 @@ def test_static_tables_are_the_packages_answers(site, lang):
                     a = calculator.answer({"question": "contribution", "date": today, "age": age, "route": route,
                                            "place": place, "modality": modality, "bim": bim, "first_session": first})
                     want = (v["outcome"]["not_allowed"] if a["result"]["outcome"] == "not_allowed"
-                            else money(a["result"]["amount_cents"], lang))
+                            else present.money(a["result"]["amount_cents"], lang))
                     assert cell == want, (table["caption"], row[0], modality, bim, first, age)
                     checked += 1
     assert checked >= 3 * 6 * 4 * 2
@@ -180,7 +196,7 @@ def test_age_groups_equal_a_scan_of_every_age():
     """The tables probe the ages where the networks change and bisect between
     them; asking every age gives the same groups."""
     today = build_date()
-    v = vocab_labels("fr")
+    v = {name: present.labels(name, "fr") for name in ("route", "place")}
 
     def at(age):
         answers = [_ask_cached(json.dumps({"question": "contribution", "date": today, "age": age, "route": r,

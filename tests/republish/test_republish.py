@@ -150,13 +150,17 @@ def test_the_timeline_shows_the_new_date(republished):
 
 
 def open_value_label(project, parameter: str, when: str) -> dict:
-    """The label of the value of `parameter` that the copy's data give on `when`."""
+    """The label of the value of `parameter` that the copy's data give on `when` ({value}
+    written as the package writes an amount)."""
     import tomllib
+
+    from calculator.i18n import Money
+    from calculator.params import to_cents
 
     data = tomllib.loads((project / "calculator" / "data" / "contribution.toml").read_text(encoding="utf-8"))
     for v in data[parameter]["values"]:
         if v["start"].isoformat() <= when and ("end" not in v or when <= v["end"].isoformat()):
-            return v["label"]
+            return {lang: v["label"][lang].replace("{value}", Money(to_cents(v["value"])).format(lang)) for lang in ("fr", "nl")}
     raise AssertionError(f"no value of {parameter} on {when}")
 
 

@@ -11,14 +11,19 @@
 //                                          boot_ms: loadPyodide(), which also
 //                                          loads the calculator wheel
 //     -> {type: "failed", reason}           loading failed; nothing will work
-//   {type: "answer", id, request}          request: any JSON value
-//     -> {type: "answer", id, answer}       answer: the parsed JSON returned by
-//                                          calculator.answer_json()
-//     -> {type: "answer", id, error}        only if the engine failed to load
-//                                          or answer_json itself broke
-// Requests sent before "ready" wait for it.
+//   {type: "ask", id, message}             message: the form's state,
+//                                          {question, values, overrides, lang,
+//                                          lang_root, variant} (calculator/present.py)
+//     -> {type: "ask", id, reply}           reply: the parsed JSON returned by
+//                                          calculator.present.ask_json(): {request,
+//                                          view, fragment}
+//     -> {type: "ask", id, error}           only if the engine failed to load,
+//                                          ask_json refused the message (a bug of
+//                                          the page) or broke
+// Messages sent before "ready" wait for it.
 
 const PACKAGE = "calculator";
+const ENTRY = "calculator.present"; // its ask_json is the page's only entry point
 
 let engine = null; // Promise<(text: string) => string>
 
@@ -70,14 +75,14 @@ async function load({ indexURL, lockFileURL }) {
     // e.g. the wheel's sha256 differs from the lock's: say so, not a traceback
     throw new Error(`the ${PACKAGE} package could not be loaded (${problems.filter(Boolean).join(" ") || "no reason given"})`);
   }
-  const calculator = pyodide.pyimport(PACKAGE);
-  const answerJson = calculator.answer_json;
-  if (typeof answerJson !== "function") {
-    throw new Error(`${PACKAGE}.answer_json is missing`);
+  const present = pyodide.pyimport(ENTRY);
+  const askJson = present.ask_json;
+  if (typeof askJson !== "function") {
+    throw new Error(`${ENTRY}.ask_json is missing`);
   }
   const t2 = performance.now();
   self.postMessage({ type: "ready", ms: t2 - t0, boot_ms: t1 - t0 });
-  return answerJson;
+  return askJson;
 }
 
 // WebAssembly missing (an old browser) or forbidden (a Content Security Policy
@@ -148,19 +153,20 @@ function reasonOf(e) {
   return e && e.message ? e.message : String(e);
 }
 
-async function answer(id, request) {
-  let answerJson;
+async function ask(id, message) {
+  let askJson;
   try {
-    answerJson = await engine;
+    askJson = await engine;
   } catch (e) {
-    self.postMessage({ type: "answer", id, error: `engine failed to load: ${reasonOf(e)}` });
+    self.postMessage({ type: "ask", id, error: `engine failed to load: ${reasonOf(e)}` });
     return;
   }
   try {
-    const text = answerJson(JSON.stringify(request === undefined ? null : request));
-    self.postMessage({ type: "answer", id, answer: JSON.parse(text) });
+    const reply = JSON.parse(askJson(JSON.stringify(message === undefined ? null : message)));
+    if (reply && typeof reply.error === "string") self.postMessage({ type: "ask", id, error: reply.error });
+    else self.postMessage({ type: "ask", id, reply });
   } catch (e) {
-    self.postMessage({ type: "answer", id, error: reasonOf(e) });
+    self.postMessage({ type: "ask", id, error: reasonOf(e) });
   }
 }
 
@@ -170,11 +176,11 @@ self.onmessage = (event) => {
     if (engine) return; // one engine per worker; a second init is ignored
     engine = load(msg);
     engine.catch((e) => self.postMessage({ type: "failed", reason: reasonOf(e) }));
-  } else if (msg.type === "answer") {
+  } else if (msg.type === "ask") {
     if (!engine) {
-      self.postMessage({ type: "answer", id: msg.id, error: "engine not initialised (send init first)" });
+      self.postMessage({ type: "ask", id: msg.id, error: "engine not initialised (send init first)" });
       return;
     }
-    answer(msg.id, msg.request);
+    ask(msg.id, msg.message);
   }
 };

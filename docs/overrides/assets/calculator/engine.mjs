@@ -7,7 +7,9 @@
 //   await engine.ready;                       // {ms, boot_ms}; rejects on failure
 //   (the Error of a failure has .kind: "worker", the browser refused the worker
 //   script; "runtime", the Python runtime could not load; "timeout")
-//   const answer = await engine.ask(request); // the calculator's answer object
+//   const reply = await engine.ask(message);  // {request, view, fragment} for the
+//   form's state {question, values, overrides, lang, lang_root, variant}
+//   (calculator.present.ask_json)
 //
 // baseUrl is the site root (absolute, or relative to the page, e.g. MkDocs'
 // base_url); without it the root is found from this module's own URL
@@ -55,12 +57,12 @@ export function startEngine(baseUrl, { timeoutMs = 120000 } = {}) {
       settleReady.resolve({ ms: msg.ms, boot_ms: msg.boot_ms });
     } else if (msg.type === "failed") {
       fail("runtime", msg.reason);
-    } else if (msg.type === "answer") {
+    } else if (msg.type === "ask") {
       const waiter = pending.get(msg.id);
       if (!waiter) return;
       pending.delete(msg.id);
       if ("error" in msg) waiter.reject(new Error(msg.error));
-      else waiter.resolve(msg.answer);
+      else waiter.resolve(msg.reply);
     }
   };
   // The worker script itself failed (404, wrong MIME type, no module workers).
@@ -77,12 +79,12 @@ export function startEngine(baseUrl, { timeoutMs = 120000 } = {}) {
     ready.then(() => clearTimeout(timer), () => clearTimeout(timer));
   }
 
-  function ask(request) {
+  function ask(message) {
     if (failure) return Promise.reject(failure);
     const id = nextId++;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      worker.postMessage({ type: "answer", id, request });
+      worker.postMessage({ type: "ask", id, message });
     });
   }
 

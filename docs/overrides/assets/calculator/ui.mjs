@@ -7,27 +7,28 @@
 // - enables the form (disabled in the HTML: without JavaScript it cannot work);
 // - restores the inputs from the URL fragment, e.g.
 //     #q=contribution&age=12&route=outside&place=school&modality=individual&bim=false&first_session=false&date=2024-03-01
-//   (q = the question, then exactly the fields of the request sent to the
-//   calculator; a field the reader emptied is written empty, `age=`; a field
-//   missing from a hand-written link such as #q=course keeps its default), so
-//   a shared link reopens the same answer and the language switch (site.js
-//   copies location.hash) keeps the inputs;
-// - on every change, builds the request, writes it in the fragment and shows
-//   the answer: the one computed at build time while the engine loads (for the
-//   default inputs), then the engine's, computed in a Web Worker by the same
-//   Python package (engine.mjs, engine-worker.mjs);
-// - shows the package's errors next to their field, in the page's language.
+//   (q = the question, then the fields of the request), with the page's map
+//   of which control holds which field (calculator/form.py `state_map`); a
+//   value no control can hold goes to the request as it is, and the package
+//   names it if it is wrong;
+// - on every change, sends the controls' raw values to the engine (a Web
+//   Worker running the calculator package: engine.mjs, engine-worker.mjs),
+//   which returns what to show (the view, calculator/present.py) and the URL
+//   fragment to write; before the engine is ready, the views computed at build
+//   time for the default inputs of each question.
 //
-// The page's data (<script type="application/json" id="calc-data">) come from
-// scripts/calculator_page.py, which renders the same answer markup at build
-// time: renderAnswer() must stay in step with calculator_widget.html.j2.
+// Nothing here formats an amount, a count or a date, words an answer or builds
+// a request: the package does. This file only reads and sets controls, shows or
+// hides them by the conditions the page's data declare, turns view nodes
+// ([tag, {attribute: value}, [children]] or a text) into DOM nodes, and marks
+// the controls the view names as wrong. The page's data (<script
+// type="application/json" id="calc-data">) come from
+// scripts/render/calculator_page.py.
 
 import { startEngine } from "./engine.mjs";
 
 const ROOT = new URL("../../", import.meta.url); // this file is <root>/assets/calculator/ui.mjs
 const engine = startEngine(ROOT.href);           // the runtime starts loading now
-
-const BAD = Symbol("unreadable input"); // a number or date input the browser cannot read
 
 function domReady() {
   return document.readyState === "loading"
@@ -47,17 +48,14 @@ domReady().then(() => {
 
 // --- small helpers ---------------------------------------------------------------------
 
-function fmt(text, params = {}) {
-  return text.replace(/\{(\w+)\}/g, (all, name) => (name in params ? String(params[name]) : all));
-}
-
-function h(tag, className, children = []) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  for (const child of [].concat(children)) {
-    if (child !== null && child !== undefined) node.append(child);
-  }
-  return node;
+// A view node (calculator/present.py) as a DOM node: text stays text.
+function build(node) {
+  if (typeof node === "string") return document.createTextNode(node);
+  const [tag, attrs, children] = node;
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) element.setAttribute(name, value);
+  for (const child of children) element.append(build(child));
+  return element;
 }
 
 function sortKeys(value) {
@@ -76,16 +74,11 @@ function localToday() {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
-function dayText(iso) {
-  const parts = typeof iso === "string" ? iso.split("-") : [];
-  return parts.length === 3 ? parts.reverse().join("/") : String(iso ?? "");
-}
-
 // --- the calculator ----------------------------------------------------------------------
 
 function setup(box, data) {
   const { t, lang } = data;
-  const langRoot = new URL(lang === "fr" ? "" : `${lang}/`, ROOT);
+  const langRoot = new URL(data.langRoot, location.href);
   const fields = data.fields;
   const byKey = Object.fromEntries(fields.map((f) => [f.key, f]));
   const today = localToday();
@@ -101,12 +94,13 @@ function setup(box, data) {
   const copied = box.querySelector("#calc-copied");
   const linkTarget = data.linkTarget;
 
-  let overrides = {};   // request field -> a value from the URL that no control can hold
+  let overrides = {};   // request field -> a text from the URL that no control can hold
   let ready = false;    // the engine answers
   let failed = false;
-  let seq = 0;          // the latest request; older answers are dropped
-  let lastKey = null;   // the request last sent or shown
+  let seq = 0;          // the latest state asked; older replies are dropped
+  let lastKey = null;   // the state last asked or shown
   let touched = false;  // the reader changed something: the fragment follows the inputs
+  let fragment = null;  // the fragment of the state shown (from the package)
 
   // ---- controls
   const control = (key) => box.querySelector(`#calc-${key}`);
@@ -117,25 +111,17 @@ function setup(box, data) {
     return data.defaultQuestion;
   }
 
+  // The raw value of a control (calculator/form.py says what the package makes of it):
+  // null for no radio chosen, or a number or date the browser cannot read.
   function getValue(f) {
-    const input = f.kind === "radio" ? null : control(f.key);
-    switch (f.kind) {
-      case "radio":
-        for (const r of radios(f.key)) if (r.checked) return r.value;
-        return null;
-      case "checkbox":
-        return input.checked;
-      case "number":
-        if (input.value === "") return input.validity.badInput ? BAD : null;
-        return Number.isFinite(Number(input.value)) ? Number(input.value) : input.value;
-      case "date":
-        if (input.value === "") return input.validity.badInput ? BAD : null;
-        return input.value;
-      case "select":
-        return input.value === "" ? null : input.value;
-      default: // text
-        return input.value.trim();
+    if (f.kind === "radio") {
+      for (const r of radios(f.key)) if (r.checked) return r.value;
+      return null;
     }
+    const input = control(f.key);
+    if (f.kind === "checkbox") return input.checked;
+    if ((f.kind === "number" || f.kind === "date") && input.value === "" && input.validity.badInput) return null;
+    return input.value;
   }
 
   // Puts a value in a control; false when the control cannot hold it.
@@ -148,19 +134,14 @@ function setup(box, data) {
     }
     const input = control(f.key);
     if (f.kind === "checkbox") {
-      if (typeof value !== "boolean") return false;
-      input.checked = value;
+      if (value !== true && value !== false && value !== "true" && value !== "false") return false;
+      input.checked = value === true || value === "true";
       return true;
     }
-    if (value === null || value === undefined || value === "") {
-      if (f.kind === "select" && ![...input.options].some((o) => o.value === "")) return false;
-      input.value = "";
-      return true;
-    }
-    if (f.kind === "number" && typeof value !== "number") return false;
-    if (f.kind === "select" && ![...input.options].some((o) => o.value === String(value))) return false;
-    input.value = String(value);
-    return input.value === String(value);
+    const text = value === null || value === undefined ? "" : String(value);
+    if (f.kind === "select" && ![...input.options].some((o) => o.value === text)) return false;
+    input.value = text;
+    return input.value === text;
   }
 
   function values() {
@@ -169,25 +150,15 @@ function setup(box, data) {
     return v;
   }
 
+  // The declared condition of a control (calculator/form.py `visible`).
   function isVisible(f, q, vals) {
     const condition = f.shows[q];
     if (!condition) return false;
     return Object.entries(condition).every(([key, allowed]) => allowed.includes(vals[key]));
   }
 
-  // The request for these inputs (scripts/calculator_page.py `request_for` does the same).
-  function buildRequest(q, vals) {
-    const request = { question: q };
-    for (const f of fields) {
-      if (f.name === null || !isVisible(f, q, vals)) continue;
-      const v = vals[f.key];
-      if (v === BAD) request[f.name] = ""; // the package says what it expects
-      else if (v === null || v === undefined || v === "") {
-        if (f.kind === "text") request[f.name] = "";
-      } else request[f.name] = v;
-    }
-    for (const [name, v] of Object.entries(overrides)) request[name] = v;
-    return request;
+  function shownValues(q, vals) {
+    return Object.fromEntries(fields.filter((f) => isVisible(f, q, vals)).map((f) => [f.key, vals[f.key]]));
   }
 
   function updateVisibility(q, vals) {
@@ -197,22 +168,7 @@ function setup(box, data) {
     }
   }
 
-  // ---- the URL fragment: q=<question>, then each field of the request; a field
-  // the reader emptied is written empty (age=), a field missing from a
-  // hand-written link (#q=course) keeps its default.
-  function fragmentOf(request, q, vals) {
-    const params = new URLSearchParams();
-    params.set("q", request.question);
-    for (const f of fields) {
-      if (f.name === null || !isVisible(f, q, vals) || params.has(f.name)) continue;
-      params.set(f.name, f.name in request ? String(request[f.name]) : "");
-    }
-    for (const [name, v] of Object.entries(request)) {
-      if (name !== "question" && !params.has(name)) params.set(name, String(v));
-    }
-    return `#${params}`;
-  }
-
+  // ---- the URL fragment: q=<question>, then fields of the request
   function readFragment() {
     const raw = location.hash.replace(/^#/, "");
     if (!raw.includes("=")) return null; // an ordinary anchor (#tables)
@@ -224,97 +180,34 @@ function setup(box, data) {
     return { question: q, values: vals };
   }
 
-  function parseFor(f, text) {
-    if (text === "") return "";
-    if (f.kind === "checkbox") return text === "true" ? true : text === "false" ? false : text;
-    if (f.kind === "number") return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
-    return text;
-  }
-
   function applyState(state) {
     overrides = {};
     for (const f of fields) setValue(f, defaults[f.key]);
     const q = state ? state.question : data.defaultQuestion;
     for (const r of radios("question")) r.checked = r.value === q;
     if (!state) return;
+    const holders = data.state[q] || {};
     for (const [name, text] of Object.entries(state.values)) {
-      const f = fields.find((x) => x.name === name && x.shows[q]);
-      if (!f) {
+      const holder = holders[name];
+      if (!holder) {
         overrides[name] = text; // unknown here: the package will name it
         continue;
       }
-      for (const [key, allowed] of Object.entries(f.shows[q])) {
-        const shaping = byKey[key];
-        if (shaping && shaping.name === null) setValue(shaping, allowed[0]); // e.g. "compare" for care_type
-      }
-      const value = parseFor(f, text);
-      if (!setValue(f, value)) overrides[name] = value;
+      for (const [key, value] of Object.entries(holder.set)) setValue(byKey[key], value); // e.g. compare for care_type
+      if (!setValue(byKey[holder.key], text)) overrides[name] = text;
     }
   }
 
-  // ---- showing answers
-  function money(cents) {
-    const sign = cents < 0 ? "-" : "";
-    const abs = Math.abs(cents);
-    const number = `${sign}${Math.floor(abs / 100)},${String(abs % 100).padStart(2, "0")}`;
-    return lang === "fr" ? `${number} €` : `€ ${number}`;
-  }
-
-  function plural(key, n, params = {}) {
-    const one = lang === "fr" ? n === 0 || n === 1 : n === 1;
-    return fmt(t[`${key}_${one ? "one" : "other"}`], { n, ...params });
-  }
-
-  // (the amount or count, the words after it): scripts/calculator_page.py `figure_of`
-  function figureOf(answer) {
-    const r = answer.result;
-    const V = data.vocab;
-    switch (answer.question) {
-      case "contribution":
-      case "course":
-        if (r.outcome === "not_allowed") return [V.outcome.not_allowed, V.reason[r.reason || ""] || ""];
-        if (answer.question === "contribution") return [money(r.amount_cents), V.reason[r.reason]];
-        return [money(r.total_cents), plural("caption_course", r.sessions)];
-      case "quota": {
-        let caption = plural("caption_quota", r.max_sessions, { months: r.window_months });
-        if (r.remaining !== null && r.remaining !== undefined) caption += ` · ${plural("caption_remaining", r.remaining)}`;
-        return [String(r.max_sessions), caption];
-      }
-      case "networks": {
-        const names = r.networks.map((n) => V.network[n]);
-        if (!names.length) return [t.networks_none, fmt(t.caption_networks_other, { n: 0, age: r.age })];
-        return [names.join(` ${t.or} `), plural("caption_networks", names.length, { age: r.age })];
-      }
-      case "pseudocode": {
-        const figure = r.codes.map((c) => c.code).join(", ");
-        if (r.mode === "lookup" && r.codes.length) return [figure, r.codes[0].description[lang]];
-        return [figure, plural("caption_codes", r.codes.length)];
-      }
-      case "fees":
-        if (r.eligible === false) return [money(r.fee_cents), t.fees_not_eligible];
-        return [money(r.fee_cents), t[`fee_unit_${r.fee_unit}`]];
-      default:
-        return ["", ""];
-    }
-  }
-
-  function link(href, text) {
-    const a = h("a", "", text);
-    a.href = href;
-    if (linkTarget) {
-      a.target = linkTarget;
-      a.rel = "noopener";
-    }
-    return a;
-  }
-
+  // ---- showing a view
   // Replaces the live region only when its text changes: a screen reader then
   // announces each new answer once.
-  function setResult(nodes) {
-    const next = h("div", "", nodes);
-    if (next.textContent !== result.textContent || result.dataset.state !== next.dataset.state) {
+  function setResult(state, nodes) {
+    const next = document.createElement("div");
+    next.append(...nodes);
+    if (next.textContent !== result.textContent || result.dataset.state !== state) {
       result.replaceChildren(...next.childNodes);
     }
+    result.dataset.state = state;
   }
 
   function clearFieldErrors() {
@@ -330,91 +223,33 @@ function setup(box, data) {
     }
   }
 
-  function markField(f, message) {
-    const error = box.querySelector(`#calc-${f.key}-error`);
-    const target = control(f.key); // the input, or the fieldset of a radio group
-    if (!error || !target) return false;
+  function markField(key, message) {
+    const error = box.querySelector(`#calc-${key}-error`);
+    const target = control(key); // the input, or the fieldset of a radio group
+    if (!error || !target) return;
     error.textContent = message;
     error.hidden = false;
     target.setAttribute("aria-invalid", "true");
     const ids = (target.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
     if (!ids.includes(error.id)) ids.push(error.id);
     target.setAttribute("aria-describedby", ids.join(" "));
-    return true;
   }
 
-  function renderErrors(errors, q, vals) {
-    for (const e of errors) {
-      const f = fields.find((x) => x.name === e.field && isVisible(x, q, vals));
-      if (f) markField(f, e[lang]);
-    }
-    result.dataset.state = "errors";
-    setResult([
-      h("p", "calc__figure calc__figure--error", h("strong", "calc__amount", t.errors_title)),
-      h("ul", "calc__errors", errors.map((e) => h("li", "", e[lang]))),
-    ]);
-    details.replaceChildren();
-  }
-
-  // The same markup as calculator_widget.html.j2 renders at build time.
-  function renderAnswer(answer, q, vals) {
+  function show(view) {
     clearFieldErrors();
-    if (!answer || typeof answer !== "object") return renderMessage(t.engine_error);
-    if (!answer.ok) return renderErrors(answer.errors || [], q, vals);
-    const [figure, caption] = figureOf(answer);
-    result.dataset.state = "answer";
-    setResult([
-      h("p", "calc__figure", [h("strong", "calc__amount", figure), " ", h("span", "calc__caption", caption)]),
-      h("p", "calc__explanation", answer.explanation[lang]),
-    ]);
+    setResult(view.state, view.result.map(build));
     const wasOpen = details.querySelector("details[open]") !== null;
-    const parts = [];
-    if (answer.warnings.length) {
-      parts.push(h("div", "calc__warnings", [
-        h("p", "calc__label", t.warnings),
-        h("ul", "", answer.warnings.map((w) => h("li", "", w[lang]))),
-      ]));
-    }
-    parts.push(h("div", "calc__sources", [
-      h("p", "calc__label", t.sources),
-      h("ul", "", answer.citations.map((c) => h("li", "", link(new URL(`${c.doc}/#${c.para}`, langRoot).href, c.label[lang])))),
-    ]));
-    if (answer.interpretations.length) {
-      const more = h("details", "calc__interpretations", [
-        h("summary", "", fmt(t.interpretations, { n: answer.interpretations.length })),
-        h("dl", "", answer.interpretations.flatMap((i) => [h("dt", "", i.title[lang]), h("dd", "", i[lang])])),
-      ]);
-      more.open = wasOpen;
-      parts.push(more);
-    }
-    parts.push(h("p", "calc__meta", fmt(t.meta, { date: dayText(answer.date), version: answer.rules_version })));
-    details.replaceChildren(...parts);
+    details.replaceChildren(...view.details.map(build));
+    if (wasOpen) for (const more of details.querySelectorAll("details")) more.open = true;
+    for (const [key, message] of Object.entries(view.fields)) markField(key, message);
   }
 
-  function renderMessage(text, state = "message") {
-    clearFieldErrors();
-    result.dataset.state = state;
-    setResult([h("p", "calc__figure calc__figure--pending", h("span", "calc__caption", text))]);
-    details.replaceChildren();
-  }
-
-  // ---- answers computed at build time (before the engine is ready)
-  function prebuiltFor(request) {
-    const key = canonical(request);
-    for (const p of data.prebuilt) {
-      if (canonical(p.request) === key) return p.answer;
-    }
-    // The same request on a later day than the build: the package answered the
-    // build's day with its latest rules ("rules_may_have_changed"), so any later
-    // day gets the same answer.
-    if (typeof request.date !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(request.date)) return null;
-    for (const p of data.prebuilt) {
-      const { date, ...rest } = p.request;
-      const { date: asked, ...askedRest } = request;
-      if (canonical(rest) !== canonical(askedRest) || asked < date || !p.answer.ok) continue;
-      if (p.answer.warnings.some((w) => w.code === "rules_may_have_changed")) return { ...p.answer, date: asked };
-    }
-    return null;
+  // ---- views computed at build time (before the engine is ready), for the
+  // default inputs of each question
+  function prebuiltFor(q, shown) {
+    if (Object.keys(overrides).length) return null;
+    const key = canonical({ question: q, values: shown });
+    return data.prebuilt.find((p) => canonical({ question: p.question, values: p.values }) === key) || null;
   }
 
   // ---- the update cycle
@@ -433,8 +268,14 @@ function setup(box, data) {
   document.addEventListener("click", flushFragment, true);
   window.addEventListener("pagehide", flushFragment);
 
-  function updateShare(request, q, vals) {
-    const fragment = fragmentOf(request, q, vals);
+  // The fragment the package gave for the state shown: in the share link, and
+  // in the URL once the reader changed something (or came by a link).
+  function updateShare(params) {
+    if (params === null) {
+      share.hidden = true; // the state shown is not known yet
+      return;
+    }
+    fragment = `#${new URLSearchParams(params)}`;
     const page = linkTarget ? new URL("calculator/", langRoot) : new URL(location.href);
     page.hash = fragment;
     shareLink.href = page.href;
@@ -450,35 +291,39 @@ function setup(box, data) {
     let vals = values();
     updateVisibility(q, vals);
     vals = values();
-    const request = buildRequest(q, vals);
-    updateShare(request, q, vals);
-    const key = canonical(request);
+    const shown = shownValues(q, vals);
+    const key = canonical({ question: q, values: shown, overrides });
     if (key === lastKey) return;
     lastKey = key;
     const mine = ++seq;
     if (ready) {
-      engine.ask(request).then(
-        (answer) => {
+      const message = { question: q, values: vals, overrides, lang, lang_root: langRoot.href, variant: data.variant };
+      engine.ask(message).then(
+        (reply) => {
           if (mine !== seq) return;
-          renderAnswer(answer, q, vals);
+          show(reply.view);
+          updateShare(reply.fragment);
           firstAnswer();
         },
         (error) => {
           if (mine !== seq) return;
           console.warn("calculator engine:", error && error.message);  // the detail, for whoever debugs
-          renderMessage(t.engine_error, "engine-error");
+          show(data.views.engine_error);
+          updateShare(null);
           firstAnswer();
         },
       );
       return;
     }
     if (failed) return;
-    const prebuilt = prebuiltFor(request);
+    const prebuilt = prebuiltFor(q, shown);
     if (prebuilt) {
-      renderAnswer(prebuilt, q, vals);
+      show(prebuilt.view);
+      updateShare(prebuilt.fragment);
       statusText.textContent = t.status_loading;
     } else {
-      renderMessage(t.pending, "pending");
+      show(data.views.pending);
+      updateShare(null);
       statusText.textContent = t.status_waiting;
     }
   }
@@ -493,12 +338,12 @@ function setup(box, data) {
     performance.mark("calculator:ready");
   }
 
-  function onFailure(reason) {
+  function onFailure(message) {
     failed = true;
     box.setAttribute("aria-busy", "false");
     box.classList.add("calc--failed");
     const notice = box.querySelector("#calc-failed");
-    notice.querySelector(".calc__failed-text").textContent = fmt(t.failed, { reason });
+    notice.querySelector(".calc__failed-text").textContent = message;
     notice.hidden = false;
     box.querySelector("#calc-status").hidden = true;
     // Keep the inputs readable but stop them from promising answers.
@@ -533,9 +378,7 @@ function setup(box, data) {
     if (!state) return;
     pendingFragment = null; // a link the reader followed wins over a pending write
     clearTimeout(fragmentTimer);
-    const q = question();
-    const vals = values();
-    if (location.hash === fragmentOf(buildRequest(q, vals), q, vals)) return;
+    if (location.hash === fragment) return; // the state shown
     applyState(state);
     touched = true;
     update();
@@ -562,7 +405,7 @@ function setup(box, data) {
       // The reader gets the kind of failure in their language; the technical
       // detail (in English, from the browser or Pyodide) goes to the console.
       console.warn("calculator engine:", error && error.message);
-      onFailure(t[`failed_${error && error.kind}`] || t.failed_runtime);
+      onFailure(data.failures[error && error.kind] || data.failures.runtime);
     },
   );
 }

@@ -1,0 +1,282 @@
+"""What a reader sees of an answer, in one language: the calculator's view layer.
+
+    from calculator import present
+    v = present.view(calculator.answer(request), "fr", lang_root="../", question="contribution", values=values)
+    v["result"], v["details"]    # the answer's markup, as a tree of nodes
+    v["fields"]                  # control key -> the error message shown next to it
+    present.html(v["result"])    # the same nodes as HTML (the build)
+
+    present.ask_json(text)       # the browser's entry point (engine-worker.mjs)
+
+A node is a text, or [tag, {attribute: value}, [child nodes]]. The build turns
+nodes into HTML with `html`; the browser (docs/overrides/assets/calculator/ui.mjs)
+turns the same nodes into DOM nodes. Neither writes an answer's markup, formats
+an amount, a count or a date, or builds a request: this module and
+calculator/form.py do, with the words of calculator/data/messages.<lang>.toml
+(the [view] section and the labels of the vocabularies).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any, Iterable
+
+from . import form
+from .i18n import Catalogue, Money, numeric_date, plural_form
+from .params import load_rules
+from .vocab import label_key_lists
+
+Node = Any  # str | [tag, attrs, children]
+
+
+def _cat() -> Catalogue:
+    return load_rules().catalogue
+
+
+# --- formatting --------------------------------------------------------------------------
+
+def money(cents: int, lang: str) -> str:
+    """11,00 € in French, € 11,00 in Dutch."""
+    return Money(cents).format(lang)
+
+
+def plural(key: str, n: int, lang: str, **params) -> str:
+    """The entry view.<key>.one or .other for n (French: singular for 0 and 1; Dutch: for 1)."""
+    return _cat().say(lang, f"view.{key}.{plural_form(n, lang)}", n=n, **params)
+
+
+def say(key: str, lang: str, **params) -> str:
+    """The entry view.<key> in `lang`."""
+    return _cat().say(lang, f"view.{key}", **params)
+
+
+def day_text(iso: str | None) -> str:
+    """2023-10-01 -> 01/10/2023."""
+    return numeric_date(iso or "")
+
+
+@lru_cache(maxsize=None)
+def _label_keys() -> dict[str, dict[str, str]]:
+    return {name: dict(items) for name, items in label_key_lists().items()}
+
+
+def label(vocabulary: str, value: str, lang: str) -> str:
+    """The reader's words for a value of a closed vocabulary (e.g. network adults)."""
+    return _cat().raw(lang, _label_keys()[vocabulary][value])
+
+
+def labels(vocabulary: str, lang: str) -> dict[str, str]:
+    """value -> label, in the vocabulary's order."""
+    return {value: _cat().raw(lang, key) for value, key in _label_keys()[vocabulary].items()}
+
+
+def networks_text(networks: Iterable[str], lang: str) -> str:
+    """"Enfants et adolescents ou Adultes", or "Aucun réseau"."""
+    names = [label("network", n, lang) for n in networks]
+    if not names:
+        return say("networks_none", lang)
+    return f" {_cat().raw(lang, 'lists.or')} ".join(names)
+
+
+def figure(answer: dict, lang: str) -> tuple[str, str]:
+    """(the amount or count, the words after it) of a successful answer."""
+    q, r = answer["question"], answer["result"]
+    if q in ("contribution", "course"):
+        if r["outcome"] == "not_allowed":
+            return label("outcome", "not_allowed", lang), label("reason", r["reason"], lang) if r.get("reason") else ""
+        if q == "contribution":
+            return money(r["amount_cents"], lang), label("reason", r["reason"], lang)
+        return money(r["total_cents"], lang), plural("caption_course", r["sessions"], lang)
+    if q == "quota":
+        caption = plural("caption_quota", r["max_sessions"], lang, months=r["window_months"])
+        if r.get("remaining") is not None:
+            caption += " · " + plural("caption_remaining", r["remaining"], lang)
+        return str(r["max_sessions"]), caption
+    if q == "networks":
+        names = r["networks"]
+        if not names:
+            return networks_text(names, lang), _cat().say(lang, "view.caption_networks.other", n=0, age=r["age"])
+        return networks_text(names, lang), plural("caption_networks", len(names), lang, age=r["age"])
+    if q == "pseudocode":
+        codes = r["codes"]
+        text = ", ".join(c["code"] for c in codes)
+        if r["mode"] == "lookup" and codes:
+            return text, codes[0]["description"][lang]
+        return text, plural("caption_codes", len(codes), lang)
+    if q == "fees":
+        return money(r["fee_cents"], lang), fee_unit(answer, lang)
+    return "", ""
+
+
+def fee_unit(answer: dict, lang: str) -> str:
+    r = answer["result"]
+    if r.get("eligible") is False:
+        return say("fees_not_eligible", lang)
+    return say(f"fee_unit.{r['fee_unit']}", lang)
+
+
+# --- the cells of the static tables --------------------------------------------------------
+
+def contribution_cell(answer: dict, lang: str) -> str:
+    r = answer["result"]
+    return label("outcome", "not_allowed", lang) if r["outcome"] == "not_allowed" else money(r["amount_cents"], lang)
+
+
+def quota_cell(answer: dict, lang: str) -> str:
+    r = answer["result"]
+    if r.get("average_sessions") is None:
+        return str(r["max_sessions"])
+    return say("quota_average", lang, average=r["average_sessions"], max=r["max_sessions"])
+
+
+def fee_cells(answer: dict, lang: str) -> tuple[str, str, str]:
+    """(amount, unit, indexation) of a fees answer."""
+    r = answer["result"]
+    return money(r["fee_cents"], lang), say(f"fee_unit.{r['fee_unit']}", lang), \
+        say("indexed", lang) if r["indexed"] else ""
+
+
+def citation_links(answers: Iterable[dict], lang: str, lang_root: str) -> list[dict]:
+    """Every citation of these answers once: [{"href", "label"}], href from lang_root."""
+    seen, out = set(), []
+    for a in answers:
+        for c in a["citations"]:
+            ref = (c["doc"], c["para"])
+            if ref not in seen:
+                seen.add(ref)
+                out.append({"href": f"{lang_root}{c['doc']}/#{c['para']}", "label": c["label"][lang]})
+    return out
+
+
+# --- the answer's view -----------------------------------------------------------------------
+
+def _el(tag: str, attrs: dict | None, *children: Node) -> list:
+    return [tag, attrs or {}, list(children)]
+
+
+def _cls(tag: str, cls: str, *children: Node) -> list:
+    return _el(tag, {"class": cls} if cls else {}, *children)
+
+
+def view(answer: dict, lang: str, lang_root: str = "", *, question: str | None = None,
+         values: dict | None = None, new_tab: bool = False) -> dict:
+    """What the page shows of `answer` (as calculator.answer returns it):
+
+    state:   "answer" or "errors"
+    result:  the nodes of the answer's live region (#calc-result)
+    details: the nodes below it (#calc-details): warnings, sources, interpretations, meta
+    fields:  control key -> message, for each error whose field a shown control
+             holds (with `question` and the controls' raw `values`)
+
+    Citation links point to <lang_root><doc>/#<para>; with new_tab they open in
+    a new tab (the embed page)."""
+    if not answer.get("ok"):
+        errors = answer.get("errors") or []
+        fields = {}
+        if question is not None and values is not None:
+            for e in errors:
+                c = form.control_for(question, e["field"], values)
+                if c is not None:
+                    fields[c.key] = e[lang]
+        return {
+            "state": "errors",
+            "result": [_cls("p", "calc__figure calc__figure--error", _cls("strong", "calc__amount",
+                                                                          say("errors_title", lang))),
+                       _cls("ul", "calc__errors", *(_cls("li", "", e[lang]) for e in errors))],
+            "details": [],
+            "fields": fields,
+        }
+    amount, caption = figure(answer, lang)
+    link_attrs = {"target": "_blank", "rel": "noopener"} if new_tab else {}
+    details = []
+    if answer["warnings"]:
+        details.append(_cls("div", "calc__warnings", _cls("p", "calc__label", say("warnings", lang)),
+                            _cls("ul", "", *(_cls("li", "", w[lang]) for w in answer["warnings"]))))
+    details.append(_cls("div", "calc__sources", _cls("p", "calc__label", say("sources", lang)), _cls("ul", "", *(
+        _cls("li", "", _el("a", {"href": c["href"], **link_attrs}, c["label"]))
+        for c in citation_links([answer], lang, lang_root)))))
+    interpretations = answer["interpretations"]
+    if interpretations:
+        terms = []
+        for i in interpretations:
+            terms += [_cls("dt", "", i["title"][lang]), _cls("dd", "", i[lang])]
+        details.append(_cls("details", "calc__interpretations",
+                            _cls("summary", "", say("interpretations", lang, n=len(interpretations))),
+                            _cls("dl", "", *terms)))
+    details.append(_cls("p", "calc__meta", say("meta", lang, date=day_text(answer.get("date")),
+                                               version=answer.get("rules_version", ""))))
+    return {
+        "state": "answer",
+        "result": [_cls("p", "calc__figure", _cls("strong", "calc__amount", amount), " ",
+                        _cls("span", "calc__caption", caption)),
+                   _cls("p", "calc__explanation", answer["explanation"][lang])],
+        "details": details,
+        "fields": {},
+    }
+
+
+def notice(text: str, state: str) -> dict:
+    """A view that is a message instead of an answer (e.g. "pending": the answer
+    comes once the engine is ready)."""
+    return {"state": state, "result": [_cls("p", "calc__figure calc__figure--pending",
+                                            _cls("span", "calc__caption", text))],
+            "details": [], "fields": {}}
+
+
+# --- HTML (the build) -------------------------------------------------------------------------
+
+def _escape(text: str) -> str:
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&#34;").replace("'", "&#39;"))
+
+
+def html(node: Node | list) -> str:
+    """The HTML of a node, or of a list of nodes (one a line), every text escaped."""
+    if isinstance(node, str):
+        return _escape(node)
+    if node and isinstance(node[0], str) and len(node) == 3 and isinstance(node[1], dict):
+        tag, attrs, children = node
+        attributes = "".join(f' {k}="{_escape(str(v))}"' for k, v in attrs.items())
+        return f"<{tag}{attributes}>{''.join(html(c) for c in children)}</{tag}>"
+    return "\n".join(html(n) for n in node)
+
+
+# --- the browser's entry point -----------------------------------------------------------------
+
+def ask(question: str, values: dict, overrides: dict | None = None, lang: str = "fr", lang_root: str = "",
+        variant: str = "page") -> dict:
+    """The form's raw control values in, {request, view, fragment} out: the request
+    sent to calculator.answer, what the page shows of its answer, and the URL
+    fragment's parameters ([[name, text], ...]) that keep this state in a link."""
+    import datetime
+
+    import calculator
+
+    values = {**form.default_values(datetime.date.today().isoformat()), **values}
+    request = form.request_for(question, values, overrides)
+    answer = calculator.answer(request)
+    return {
+        "request": request,
+        "view": view(answer, lang, lang_root, question=question, values=values, new_tab=variant == "embed"),
+        "fragment": form.fragment(question, values, request),
+    }
+
+
+def ask_json(text: str) -> str:
+    """ask() with JSON text in and out: {question, values, overrides, lang,
+    lang_root, variant} -> {request, view, fragment}. A message that is not such
+    an object gets {"error": "..."} (a bug of the page, not of the reader)."""
+    try:
+        msg = json.loads(text)
+        if not isinstance(msg, dict) or not isinstance(msg.get("values"), dict):
+            raise ValueError("expected an object with question and values")
+        if msg.get("question") not in form.QUESTIONS:
+            raise ValueError(f"unknown question {msg.get('question')!r}")
+        if msg.get("lang", "fr") not in ("fr", "nl"):
+            raise ValueError(f"unknown language {msg.get('lang')!r}")
+        out = ask(msg["question"], msg["values"], msg.get("overrides") or {}, msg.get("lang", "fr"),
+                  str(msg.get("lang_root", "")), str(msg.get("variant", "page")))
+    except (ValueError, TypeError, KeyError, RecursionError) as e:
+        out = {"error": f"{type(e).__name__}: {e}"}
+    return json.dumps(out, ensure_ascii=False, allow_nan=False)
