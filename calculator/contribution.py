@@ -28,6 +28,7 @@ from .answer import Answer, Builder
 from .declare import age_spec, date_spec, result_field, spec
 from .i18n import Count, Key, Money
 from .params import Rules, to_cents
+from .vocab import CENTRE_ROUTES, route_parameter
 
 QUESTION = "contribution"
 
@@ -39,6 +40,8 @@ class Session:
     date: _dt.date = date_spec()
     age: int = age_spec()
     route: str = spec("choice", vocab="route", default="outside", hint=True)
+    # which centre, for the routes a centre organises (its community's text applies)
+    centre: str | None = spec("choice", vocab="centre", hint=True, when={"route": CENTRE_ROUTES})
     place: str = spec("choice", vocab="place", default="psychologist_office")
     modality: str = spec("choice", vocab="modality", default="individual")
     bim: bool = spec("boolean", default=False, hint=True)
@@ -81,14 +84,16 @@ def _codes_in_force(b: Builder) -> bool:
 
 
 def assess(b: Builder, route: str, place: str, modality: str, bim: bool, first_session: bool,
-           explain: bool = True, age: int | None = None) -> Assessment:
+           explain: bool = True, age: int | None = None, *, centre: str | None = None) -> Assessment:
     """Decide the contribution for one session; cites the rules it uses.
 
     With explain=False nothing is said (used by `course` for the sessions after the first).
     """
     say = b.say if explain else (lambda *a, **k: None)
     place_at = Key(f"labels.place_at.{place}")
-    route_param = f"route_{route}"
+    route_param = route_parameter(route, centre)
+    if centre is not None:
+        b.interpret("which-centre")
     route_value = b.value(route_param)
     b.cite_value(route_value)
     rule = route_value.value
@@ -105,11 +110,13 @@ def assess(b: Builder, route: str, place: str, modality: str, bim: bool, first_s
     #    (circular-8761#cost-1 before 1/09/2023; amendment-5 §1/1 from then on).
     if place in rule["free"]:
         later = b.param(route_param).next_after(route_value)
-        if rule["basis"] == "circular":
-            say("contribution.free_circular", place_at=place_at)
-            b.interpret("circular-before-amendment")
+        if rule["basis"] in ("circular", "note"):
+            say("contribution.free_circular" if rule["basis"] == "circular" else f"contribution.free_note.{route}",
+                place_at=place_at)
+            b.interpret("circular-before-amendment" if rule["basis"] == "circular" else "note-before-amendment")
             if later is not None:
-                b.warn("federal_basis_later", date=later.start)
+                b.warn("federal_basis_later" if rule["basis"] == "circular" else "federal_basis_later_note",
+                       date=later.start)
                 if place in later.value["not_allowed"]:
                     b.warn("place_not_allowed_later", date=later.start, place_at=place_at)
         else:
@@ -186,7 +193,7 @@ def _standard(b: Builder, modality: str, cite: bool) -> int:
 
 def contribution(req: ContributionRequest, rules: Rules) -> Answer:
     b = Builder(rules, QUESTION, req.date)
-    a = assess(b, req.route, req.place, req.modality, req.bim, req.first_session, age=req.age)
+    a = assess(b, req.route, req.place, req.modality, req.bim, req.first_session, age=req.age, centre=req.centre)
     interpret_age(b)
     return b.build(ContributionResult(
         req.route, req.place, req.modality, req.bim, req.first_session,

@@ -18,6 +18,7 @@ from .contribution import assess
 from .declare import date_spec, result_field, spec
 from .i18n import Count, Money
 from .params import Rules, to_cents
+from .vocab import CENTRE_ROUTES
 
 QUESTION = "fees"
 SESSIONS = ("individual_session", "group_session")
@@ -43,6 +44,7 @@ class FeesRequest:
     # the patient's situation: only for a session, all or none
     route: str | None = spec("choice", vocab="route", required=False, default="outside", hint=True,
                              together=CONTEXT, when={"service": SESSIONS})
+    centre: str | None = spec("choice", vocab="centre", hint=True, when={"service": SESSIONS, "route": CENTRE_ROUTES})
     place: str | None = spec("choice", vocab="place", required=False, default="psychologist_office",
                              together=CONTEXT, when={"service": SESSIONS})
     bim: bool | None = spec("boolean", required=False, default=False, hint=True, together=CONTEXT,
@@ -114,7 +116,7 @@ def fees(req: FeesRequest, rules: Rules) -> Answer:
             splits.append(Split("bim", bim, net(bim)))
         splits.append(Split("free", 0, net(0)))
         if req.route is not None:
-            a = assess(b, req.route, req.place, modality, req.bim, req.first_session)
+            a = assess(b, req.route, req.place, modality, req.bim, req.first_session, centre=req.centre)
             if a.outcome == "not_allowed":
                 eligible = False
             else:

@@ -29,7 +29,7 @@ def requests_around_the_change() -> list[dict]:
     for d, modality, bim, age, place in itertools.product(
             ("2023-08-31", "2024-01-31", "2024-02-01", "2024-04-01", "2039-12-31"), ("individual", "group"),
             (False, True), (16, 40), ("psychologist_office", "cpms_clb")):
-        base = {"date": d, "age": age, "route": "own_convention", "place": place, "modality": modality, "bim": bim}
+        base = {"date": d, "age": age, "route": "own_convention", "centre": "cpms", "place": place, "modality": modality, "bim": bim}
         out.append({"question": "contribution", **base, "first_session": False})
         out.append({"question": "course", **base, "first_session": True, "sessions": 4})
     out += [{"question": "quota", "date": "2039-12-31", "care_type": "sppl", "network": "adults", "modality": "group"},
