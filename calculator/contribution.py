@@ -104,6 +104,9 @@ def assess(b: Builder, route: str, place: str, modality: str, bim: bool, first_s
         say(f"contribution.not_allowed.{route}", place_at=place_at)
         if route == "outside":
             b.interpret("outside-not-at-school")
+        if route == "independent_psychologist":
+            b.interpret("independent-psychologist")
+        _circular_promise(b, route_param, route_value, place)
         return Assessment("not_allowed", "place_not_allowed", None, standard, None)
 
     # 2. The session is free because the CPMS/CLB arranged it at an agreed place
@@ -114,7 +117,12 @@ def assess(b: Builder, route: str, place: str, modality: str, bim: bool, first_s
             say("contribution.free_circular" if rule["basis"] == "circular" else f"contribution.free_note.{route}",
                 place_at=place_at)
             b.interpret("circular-before-amendment" if rule["basis"] == "circular" else "note-before-amendment")
-            if later is not None:
+            if route == "independent_psychologist":
+                b.interpret("independent-psychologist")
+            if later is not None and place not in later.value["free"] + later.value["not_allowed"]:
+                # §1/1 does not cover this route: from then on the contribution is due
+                b.warn("free_ends_later", date=later.start)
+            elif later is not None:
                 b.warn("federal_basis_later" if rule["basis"] == "circular" else "federal_basis_later_note",
                        date=later.start)
                 if place in later.value["not_allowed"]:
@@ -148,10 +156,17 @@ def assess(b: Builder, route: str, place: str, modality: str, bim: bool, first_s
     # 4. Otherwise the usual contribution applies.
     _standard(b, modality, cite=True)
     billing = "standard_codes" if _codes_in_force(b) else None
-    if route != "outside":
+    if route == "independent_psychologist":
+        # neither the centre nor another organisation holds a convention: §1/1 does not apply
+        # (riziv-note-clb#route-1: the psychologist charges the remgeld)
+        say("contribution.independent_pays")
+        b.interpret("independent-psychologist")
+        _circular_promise(b, route_param, route_value, place)
+    elif route != "outside":
         free_at = [Key(f"labels.place_at.{p}") for p in rule["free"]]
         say("contribution.conditions_not_met", place_at=place_at, free_at=free_at)
         b.interpret("arrangement-elsewhere")
+        _circular_promise(b, route_param, route_value, place)
     first_free = b.value("first_session_free")
     if first_session:
         b.cite_value(first_free)
@@ -175,6 +190,17 @@ def assess(b: Builder, route: str, place: str, modality: str, bim: bool, first_s
     else:
         say("contribution.pay_group", amount=Money(standard))
     return Assessment("pay", "usual_contribution", standard, standard, billing)
+
+
+def _circular_promise(b: Builder, route_param: str, route_value, place: str) -> None:
+    """From 1/09/2023 the answer follows the convention's §1/1; where the circular
+    promised a free session at this place (circular-8761#cost-1), it warns."""
+    promised = [v for v in b.param(route_param).values if v.start < route_value.start
+                and v.value["basis"] == "circular" and place in v.value["free"]]
+    if promised:
+        b.cite(promised[-1].ref)
+        b.warn("circular_promise", date=route_value.start)
+        b.interpret("circular-promise-after-amendment")
 
 
 def interpret_age(b: Builder) -> None:

@@ -17,6 +17,8 @@ ROUTES = (
     "outside",             # the family goes to a conventioned psychologist, outside any arrangement
     "own_convention",      # the CPMS/CLB has its own convention with the network
     "other_organisation",  # the CPMS/CLB works with another conventioned organisation
+    "independent_psychologist",  # the CPMS/CLB coordinates with a conventioned independent psychologist
+                                 # (neither the centre nor another organisation holds a convention for it)
 )
 # Which centre organises the session (the routes other than "outside"): its community's
 # text applies (circular-8761 for a CPMS, riziv-note-clb for a CLB). The German-speaking
