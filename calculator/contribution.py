@@ -15,7 +15,7 @@ Rules (calculator/data/contribution.toml):
 - no_contribution_max_age: before 1/02/2024 "none" (circular-8761#cost-3: the
   same amounts at every age, interpretation amounts-do-not-depend-on-age); from
   1/02/2024, 23: children and young people up to 23 inclusive pay nothing,
-  whatever the place (public announcements changes#ref-press-2024-02-free-youth
+  at any place the route allows (public announcements changes#ref-press-2024-02-free-youth
   and changes#ref-helan-2024-free-youth; interpretation free-young-people-2024).
 """
 
@@ -139,8 +139,10 @@ def assess(b: Builder, route: str, place: str, modality: str, bim: bool, first_s
                 say("contribution.billing_reserved")
         return Assessment("free", "no_contribution_arrangement", 0, standard, billing)
 
-    # 3. From 1/02/2024: nothing to pay up to 23 years inclusive, whatever the place
-    #    (no_contribution_max_age; "none" before, when age does not change the amount).
+    # 3. From 1/02/2024: nothing to pay up to 23 years inclusive, at any place the route
+    #    allows (no_contribution_max_age; "none" before, when age does not change the
+    #    amount). It comes after steps 1 and 2: the place says whether the session belongs
+    #    to the route at all, whatever the age (interpretation free-young-people-2024).
     youth = b.value("no_contribution_max_age")
     if youth.value != "none" and age is not None:
         b.cite_value(youth)
