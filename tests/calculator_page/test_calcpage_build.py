@@ -15,6 +15,7 @@ from urllib.parse import urljoin
 import pytest
 
 import calculator
+from calculator.vocab import CENTRE_ROUTES, CENTRES
 from calculator import form, present
 from scripts.render.calculator_page import (ALL_QUESTIONS, LANG_PREFIX, _age_groups, _ages, _ask_cached, build_date,
                                             catalog)
@@ -165,10 +166,12 @@ def test_static_tables_are_the_packages_answers(site, lang):
     tables_html = html[html.index('class="calc-tables"'):]
     parser = _Tables()
     parser.feed(tables_html)
-    v = {name: present.labels(name, lang) for name in ("route", "place", "outcome")}
+    v = {name: present.labels(name, lang) for name in ("route", "centre", "place", "outcome")}
     t = catalog(lang)["calculator"]
     today = build_date()
-    routes = {label: key for key, label in v["route"].items()}
+    # a route a centre organises has a table per centre: "<route> — <centre>"
+    routes = {(f"{label} — {v['centre'][c]}" if key in CENTRE_ROUTES else label): (key, c if key in CENTRE_ROUTES else None)
+              for key, label in v["route"].items() for c in (CENTRES if key in CENTRE_ROUTES else ("",))}
     places = {label: key for key, label in v["place"].items()}
     columns = [("individual", False, False), ("individual", True, False), ("individual", False, True),
                ("group", False, False)]
@@ -178,18 +181,19 @@ def test_static_tables_are_the_packages_answers(site, lang):
         m = age_re.search(table["caption"])
         if not m:
             continue
-        route = next(key for label, key in routes.items() if table["caption"].endswith(label))
+        route, centre = next(key for label, key in routes.items() if table["caption"].endswith(label))
+        given = {"centre": centre} if centre else {}
         for age in {int(m.group(1)), int(m.group(2))}:
             for row in table["rows"][1:]:
                 place = places[row[0]]
                 for (modality, bim, first), cell in zip(columns, row[1:]):
                     a = calculator.answer({"question": "contribution", "date": today, "age": age, "route": route,
-                                           "place": place, "modality": modality, "bim": bim, "first_session": first})
+                                           **given, "place": place, "modality": modality, "bim": bim, "first_session": first})
                     want = (v["outcome"]["not_allowed"] if a["result"]["outcome"] == "not_allowed"
                             else present.money(a["result"]["amount_cents"], lang))
                     assert cell == want, (table["caption"], row[0], modality, bim, first, age)
                     checked += 1
-    assert checked >= 3 * 6 * 4 * 2
+    assert checked >= len(routes) * 6 * 4 * 2
 
 
 def test_age_groups_equal_a_scan_of_every_age():
@@ -197,11 +201,13 @@ def test_age_groups_equal_a_scan_of_every_age():
     them; asking every age gives the same groups."""
     today = build_date()
     v = {name: present.labels(name, "fr") for name in ("route", "place")}
+    situations = [{"route": r, **({"centre": c} if c else {})} for r in v["route"]
+                  for c in (CENTRES if r in CENTRE_ROUTES else (None,))]
 
     def at(age):
-        answers = [_ask_cached(json.dumps({"question": "contribution", "date": today, "age": age, "route": r,
+        answers = [_ask_cached(json.dumps({"question": "contribution", "date": today, "age": age, **s,
                                            "place": p, "modality": m, "bim": b, "first_session": f}, sort_keys=True))
-                   for r in v["route"] for p in v["place"]
+                   for s in situations for p in v["place"]
                    for (m, b, f) in (("individual", False, False), ("individual", True, False),
                                      ("individual", False, True), ("group", False, False))]
         return json.dumps([(a["result"]["outcome"], a["result"]["amount_cents"], a["result"]["reason"])
