@@ -88,7 +88,15 @@ function percentile(sorted, p) {
 
 const round = (x) => Math.round(x * 1000) / 1000;
 
+let answered = false;
+// A runtime that cannot start (a damaged pyodide.asm.wasm) leaves loadPyodide() pending
+// for ever: Node then runs out of work and would exit 0 having printed nothing.
+process.on("beforeExit", () => {
+  if (!answered) fail("the Pyodide runtime stopped before answering (its messages are above)");
+});
+
 function writeAndExit(text) {
+  answered = true;
   process.stdout.write(text + "\n", () => process.exit(0));
 }
 
