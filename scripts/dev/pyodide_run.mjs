@@ -137,7 +137,14 @@ async function main() {
     if (opts.runtime) runtime = opts.runtime;
     if (opts.stdlib) stdlib = opts.stdlib;
   }
-  if (!lock) lock = { info: JSON.parse(readFileSync(path.join(runtime, "pyodide-lock.json"), "utf8")).info, packages: {} };
+  if (!lock) {
+    // the stock runtime's own lock, or the one of the bundle this runtime folder is in
+    const own = path.join(runtime, "pyodide-lock.json");
+    const bundled = path.join(path.dirname(runtime), "engine.json");
+    if (existsSync(own)) lock = { info: JSON.parse(readFileSync(own, "utf8")).info, packages: {} };
+    else if (existsSync(bundled)) lock = JSON.parse(readFileSync(bundled, "utf8")).lock;
+    else fail(`no pyodide-lock.json in ${runtime} and no engine.json beside it`);
+  }
 
   let input;
   try {
@@ -193,15 +200,28 @@ async function main() {
     }));
     return;
   }
-  const out = { answer: (input.answer || []).map(ask) };
   if (plain) {
-    writeAndExit(JSON.stringify(out.answer));
+    writeAndExit(JSON.stringify((input.answer || []).map(ask)));
     return;
   }
-  out.text = (input.text || []).map((t) => JSON.parse(answerJson(t)));
+  // a call that raises (a module missing from the zip) is reported, and the
+  // work goes on, so that failed_imports can name what was missing
+  const guarded = (f) => (x) => {
+    try {
+      return f(x);
+    } catch (e) {
+      return { raised: String(e?.message ?? e).trim().split("\n").pop() };
+    }
+  };
+  const out = {};
+  out.answer = (input.answer || []).map(guarded(ask));
+  out.text = (input.text || []).map(guarded((t) => JSON.parse(answerJson(t))));
   if (input.ask) {
-    const askJson = pyodide.pyimport("calculator.present").ask_json;
-    out.ask = input.ask.map((m) => JSON.parse(askJson(typeof m === "string" ? m : JSON.stringify(m))));
+    const present = guarded(() => pyodide.pyimport("calculator.present"))();
+    out.ask = input.ask.map(guarded((m) => {
+      if (present.raised) throw new Error(present.raised);
+      return JSON.parse(present.ask_json(typeof m === "string" ? m : JSON.stringify(m)));
+    }));
   }
   out.failed_imports = pyodide.runPython("sorted(set(_Missing.seen))").toJs();
   if (opts.trace) {
