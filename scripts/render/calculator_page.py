@@ -376,13 +376,14 @@ def embed_pages(site: Path) -> list[Path]:
 # --- the runtime ----------------------------------------------------------------------------
 
 def _bundle_inputs_digest() -> str:
-    """What the bundle is made of: the calculator package, its build config, the
-    pinned runtime and the bundling script."""
+    """What the bundle is made of: the calculator package, the pinned runtime,
+    the scripts that bundle and trace it and the workload of the trace."""
     h = hashlib.sha256()
-    paths = sorted(p for p in (ROOT / "calculator").rglob("*")
+    paths = sorted(p for d in ("calculator", "tests/calculator/scenarios") for p in (ROOT / d).rglob("*")
                    if p.is_file() and "__pycache__" not in p.parts)
-    paths += [ROOT / "pyproject.toml", ROOT / "package-lock.json", ROOT / "scripts" / "pyodide_bundle.py",
-              ROOT / "node_modules" / "pyodide" / "package.json"]
+    paths += [ROOT / "package-lock.json", ROOT / "node_modules" / "pyodide" / "package.json",
+              ROOT / "tests" / "calculator_page" / "scenarios.toml", ROOT / "scripts" / "dev" / "pyodide_run.mjs",
+              *sorted((ROOT / "scripts" / "publish").glob("*.py"))]
     for p in paths:
         h.update(p.relative_to(ROOT).as_posix().encode())
         h.update(p.read_bytes() if p.exists() else b"-")
@@ -390,14 +391,12 @@ def _bundle_inputs_digest() -> str:
 
 
 def _bundle_complete(bundle: Path) -> bool:
-    lock = bundle / "pyodide-lock.json"
-    if not lock.is_file():
-        return False
     try:
-        entry = json.loads(lock.read_text(encoding="utf-8"))["packages"]["calculator"]
-    except (ValueError, KeyError):
+        manifest = json.loads((bundle / "engine.json").read_text(encoding="utf-8"))
+        needed = [manifest["stdlib"]] + [manifest["runtime"] + n for n in ("pyodide.mjs", "pyodide.asm.mjs",
+                                                                         "pyodide.asm.wasm")]
+    except (OSError, ValueError, KeyError, TypeError):
         return False
-    needed = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", entry["file_name"]]
     return all((bundle / n).is_file() for n in needed)
 
 

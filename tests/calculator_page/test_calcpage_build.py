@@ -4,7 +4,6 @@ from the calculator package."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import zipfile
@@ -48,18 +47,16 @@ def test_only_the_calculator_pages_load_the_engine(site):
     assert with_calc == expected
 
 
-def test_the_runtime_is_served_once_with_the_current_calculator_wheel(site):
+def test_the_runtime_is_served_once_with_the_current_calculator(site):
     assert not (site / "nl" / "assets" / "pyodide").exists(), "one runtime for both languages"
     bundle = site / "assets" / "pyodide"
-    for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"):
-        assert (bundle / name).read_bytes() == (ROOT / "node_modules" / "pyodide" / name).read_bytes(), name
-    lock = json.loads((bundle / "pyodide-lock.json").read_text())
-    entry = lock["packages"]["calculator"]
-    wheel = bundle / entry["file_name"]
-    assert entry["sha256"] == hashlib.sha256(wheel.read_bytes()).hexdigest()
-    # the wheel holds the package as it is now (a stale bundle would answer with old rules)
-    with zipfile.ZipFile(wheel) as z:
-        shipped = {n: z.read(n) for n in z.namelist() if n.startswith("calculator/")}
+    manifest = json.loads((bundle / "engine.json").read_text())
+    for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"):
+        served = bundle / manifest["runtime"] / name
+        assert served.read_bytes() == (ROOT / "node_modules" / "pyodide" / name).read_bytes(), name
+    # the zip holds the package as it is now (a stale bundle would answer with old rules)
+    with zipfile.ZipFile(bundle / manifest["stdlib"]) as z:
+        shipped = {n: z.read(n) for n in z.namelist() if n.startswith("calculator/") and n.endswith((".py", ".toml"))}
     current = {p.relative_to(ROOT).as_posix(): p.read_bytes()
                for p in (ROOT / "calculator").rglob("*") if p.suffix in (".py", ".toml") and "__pycache__" not in p.parts}
     assert shipped == current
