@@ -36,6 +36,32 @@ class Scenario:
         return f"tests/calculator/scenarios/{self.file}:{self.line}"
 
 
+# The type of each key of a case, with its words for the maintainer (FR / NL).
+CASE_TYPES = {
+    "name": (str, "un texte / een tekst"),
+    "request": (dict, "une table { … } / een tabel { … }"),
+    "expect": (dict, "une table { … } / een tabel { … }"),
+    "explanation_fr": (str, "un texte (des mots de l'explication) / een tekst (woorden uit de uitleg)"),
+    "explanation_nl": (str, "un texte (des mots de l'explication) / een tekst (woorden uit de uitleg)"),
+    "warnings": (list, "une liste de codes [\"…\"] / een lijst van codes [\"…\"]"),
+    "no_warnings": (list, "une liste de codes [\"…\"] / een lijst van codes [\"…\"]"),
+    "citations": (list, "une liste [\"doc#paragraphe\"] / een lijst [\"doc#alinea\"]"),
+    "interpretations": (list, "une liste d'identifiants [\"…\"] / een lijst van id's [\"…\"]"),
+    "errors": (list, "une liste de tables { field, code } / een lijst van tabellen { field, code }"),
+}
+
+
+def _check_case(where: str, case: dict) -> None:
+    """A case whose keys have the wrong type is refused with its file and line, not a
+    TypeError in the middle of a test."""
+    for key, (kind, words) in CASE_TYPES.items():
+        if key in case and not isinstance(case[key], kind):
+            raise ValueError(f"{where}: « {key} » doit être {words.split(' / ')[0]} ; "
+                             f"« {key} » moet {words.split(' / ')[1]} zijn (got {type(case[key]).__name__})")
+        if kind is list and key in case and key != "errors" and not all(isinstance(x, str) for x in case[key]):
+            raise ValueError(f"{where}: « {key} » : {words}")
+
+
 def load_scenarios(directory: Path = SCENARIO_DIR) -> list[Scenario]:
     out = []
     for path in sorted(directory.glob("*.toml")):
@@ -47,6 +73,7 @@ def load_scenarios(directory: Path = SCENARIO_DIR) -> list[Scenario]:
             unknown = set(case) - CASE_KEYS
             if unknown or "name" not in case or "request" not in case:
                 raise ValueError(f"{path.name}:{case_lines[i] if i < len(case_lines) else 0} case #{i + 1}: needs name and request; unknown keys {sorted(unknown)}")
+            _check_case(f"tests/calculator/scenarios/{path.name}:{case_lines[i] if i < len(case_lines) else 0}", case)
             request = dict(case["request"])
             if question is not None:
                 request = {"question": question, **request}

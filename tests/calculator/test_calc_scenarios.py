@@ -76,3 +76,16 @@ def test_each_scenario_knows_its_file_and_line():
         assert lines[s.line - 1].strip() == "[[case]]", s.where
         following = "\n".join(lines[s.line:s.line + 40])
         assert repr(s.name)[1:-1] in following or s.name in following, (s.where, s.name)
+
+
+def test_a_case_of_the_wrong_shape_names_its_file_and_line(tmp_path):
+    """A maintainer writes a list where one text is expected: the message names the file,
+    the line and what to write, in French and Dutch (not a TypeError in a test)."""
+    (tmp_path / "contribution.toml").write_text(
+        'question = "contribution"\n\n[[case]]\nname = "ok"\nrequest = { date = "2023-10-01" }\n\n'
+        '[[case]]\nname = "wrong"\nrequest = { date = "2023-10-01" }\nexplanation_fr = ["vous payez", "12,00 €"]\n',
+        encoding="utf-8")
+    with pytest.raises(ValueError) as e:
+        load_scenarios(tmp_path)
+    assert "tests/calculator/scenarios/contribution.toml:7:" in str(e.value)
+    assert "« explanation_fr » doit être un texte" in str(e.value) and "moet een tekst" in str(e.value)

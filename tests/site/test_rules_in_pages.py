@@ -217,15 +217,15 @@ def test_the_vocabulary_page_shows_each_interpretation_and_vocabulary_of_the_dat
 
 @pytest.fixture(scope="module")
 def changed(tmp_path_factory):
-    """A copy of the project where the individual contribution becomes 12 € from 2027, rendered
-    as on 1 June 2027."""
+    """A copy of the project where the individual contribution becomes 12 € from 2045, rendered
+    as on 1 June 2045."""
     project = copy_project(tmp_path_factory.mktemp("copy"))
     data = project / "calculator" / "data" / "contribution.toml"
-    data.write_text(add_value(data.read_text(encoding="utf-8"), "copay_individual", dt.date(2027, 1, 1),
+    data.write_text(add_value(data.read_text(encoding="utf-8"), "copay_individual", dt.date(2045, 1, 1),
                               'value = "12.00"\nref = "circular-8761#cost-3"\n'
                               'label = { fr = "{value} par séance individuelle", nl = "{value} per individuele sessie" }\n'),
                     encoding="utf-8")
-    env = {**os.environ, "CALCULATOR_BUILD_DATE": "2027-06-01"}
+    env = {**os.environ, "CALCULATOR_BUILD_DATE": "2045-06-01"}
     p = subprocess.run([sys.executable, "-m", "scripts.build", "--render"], cwd=project, env=env,
                        capture_output=True, text=True, timeout=600)
     assert p.returncode == 0, p.stderr
@@ -233,12 +233,12 @@ def changed(tmp_path_factory):
               "from calculator.answer import value_label\n"
               "r = calculator.load_rules()\n"
               "import datetime\n"
-              "on = datetime.date(2027, 6, 1)\n"
+              "on = datetime.date(2045, 6, 1)\n"
               "labels = [value_label(r, p.at(on)).to_dict() for p in r.parameters.values()]\n"
               "labels += [t.to_dict() for t in r.anchors.values()]\n"
               "answers = [calculator.answer(json.loads(l)) for l in sys.stdin.read().splitlines()]\n"
               "print(json.dumps({'labels': labels, 'answers': answers}))\n")
-    requests = [{"question": "contribution", "date": "2027-06-01", "age": age, "route": "outside",
+    requests = [{"question": "contribution", "date": "2045-06-01", "age": age, "route": "outside",
                  "place": "psychologist_office", "modality": modality, "bim": bim, "first_session": False}
                 for age in (12, 40) for modality in ("individual", "group") for bim in (False, True)]
     q = subprocess.run([sys.executable, "-c", script], cwd=project, input="\n".join(map(json.dumps, requests)),
@@ -247,21 +247,21 @@ def changed(tmp_path_factory):
     return project, json.loads(q.stdout)
 
 
-@pytest.mark.parametrize("lang, since, adult", [("fr", "1er janvier 2027", "12,00 €"), ("nl", "1 januari 2027", "€ 12,00")])
+@pytest.mark.parametrize("lang, since, adult", [("fr", "1er janvier 2045", "12,00 €"), ("nl", "1 januari 2045", "€ 12,00")])
 def test_a_changed_value_changes_the_history_and_the_table(changed, lang, since, adult):
     project, _ = changed
     page = (project / "docs" / lang / "parents.md").read_text(encoding="utf-8")
-    row = next(l for l in page.splitlines() if f'data-start="2027-01-01">{since}</span>' in l)
+    row = next(l for l in page.splitlines() if f'data-start="2045-01-01">{since}</span>' in l)
     assert f">{adult} " in row, row
-    adult_cell = re.search(r'data-request="[^"]*&#34;age&#34;: 40, &#34;bim&#34;: false, &#34;date&#34;: &#34;2027-06-01'
+    adult_cell = re.search(r'data-request="[^"]*&#34;age&#34;: 40, &#34;bim&#34;: false, &#34;date&#34;: &#34;2045-06-01'
                            r'&#34;, &#34;first_session&#34;: false, &#34;modality&#34;: &#34;individual&#34;[^"]*"'
                            r' data-field="amount_cents">([^<]*)<', page)
     assert adult_cell and adult_cell.group(1) == adult
 
 
 def test_a_changed_value_leaves_no_old_amount_in_labels_and_interpretations(changed):
-    """The labels of the values of 2027 and of the cited paragraphs, and the citations and
-    interpretations of the answers of 2027, do not say 11 € any more."""
+    """The labels of the values of 2045 and of the cited paragraphs, and the citations and
+    interpretations of the answers of 2045, do not say 11 € any more."""
     _, out = changed
     old = re.compile(r"\b11(?:,00)? ?€|€ ?11\b")
     for label in out["labels"]:
@@ -270,7 +270,7 @@ def test_a_changed_value_leaves_no_old_amount_in_labels_and_interpretations(chan
         texts = [c["label"] for c in answer["citations"]] + answer["interpretations"]
         for t in texts:
             assert not old.search(t["fr"]) and not old.search(t["nl"]), t
-    adult = next(a for a in out["answers"] if a["result"]["amount_cents"] and a["date"] == "2027-06-01"
+    adult = next(a for a in out["answers"] if a["result"]["amount_cents"] and a["date"] == "2045-06-01"
                  and a["result"]["reason"] == "usual_contribution")
     assert adult["result"]["amount_cents"] == 1200
     notes = [i for a in out["answers"] for i in a["interpretations"]]
