@@ -87,7 +87,9 @@ def figure(answer: dict, lang: str) -> tuple[str, str]:
             return label("outcome", "not_allowed", lang), label("reason", r["reason"], lang) if r.get("reason") else ""
         if q == "contribution":
             return money(r["amount_cents"], lang), label("reason", r["reason"], lang)
-        return money(r["total_cents"], lang), plural("caption_course", r["sessions"], lang)
+        # the total counts the sessions within the maximum (course: sessions_over_cap lie beyond it)
+        return money(r["total_cents"], lang), plural("caption_course", r["sessions"] - (r.get("sessions_over_cap") or 0),
+                                                     lang)
     if q == "quota":
         caption = plural("caption_quota", r["max_sessions"], lang, months=r["window_months"])
         if r.get("remaining") is not None:

@@ -59,6 +59,17 @@ def max_sessions(b: Builder, care_type: str, network: str, modality: str) -> tup
     return q["max"], q.get("average")
 
 
+def cap(b: Builder, care_type: str, network: str, modality: str) -> int:
+    """The maximum for this care type, network and modality (not cited: see cite_cap)."""
+    return b.value(quota_parameter(care_type, network, modality)).value["max"]
+
+
+def cite_cap(b: Builder, care_type: str, network: str, modality: str) -> int:
+    """Cites the maximum and the period it is counted over; returns the period in months."""
+    b.use(quota_parameter(care_type, network, modality))
+    return b.use("quota_window_months")
+
+
 def quota(req: QuotaRequest, rules: Rules) -> Answer:
     b = Builder(rules, QUESTION, req.date)
     if req.age is not None:
