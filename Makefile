@@ -1,8 +1,9 @@
 # Two commands do everything on a fresh machine: `make serve` and `make test`.
+# `make test-fast` is the quick loop while editing (under a minute: no build, browser or Pyodide).
 PY := .venv/bin/python
 PORT ?= 8000
 
-.PHONY: setup site serve test bench check clean
+.PHONY: setup site serve test test-fast bench check clean
 
 setup:
 	@bash scripts/dev/setup.sh
@@ -18,6 +19,11 @@ serve: site
 
 test: site
 	$(PY) -m pytest -q
+
+# The engine, the sources and the build-time rendering; the markers are given by tests/conftest.py.
+FAST := not browser and not build and not pyodide
+test-fast: setup
+	$(PY) -m pytest -q -m "$(FAST)"
 
 bench: site
 	$(PY) -m scripts.bench.bench_build

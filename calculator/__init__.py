@@ -13,7 +13,8 @@ its warnings and the interpretations it relies on.
 Public API:
     answer(request: dict) -> dict          never raises for bad input
     answer_json(text: str) -> str          the same, JSON text in and out
-    validate(known_anchors=None) -> list   problems of the data files (empty: valid)
+    validate(known_anchors=None) -> list   problems of the data files, rendered (empty: valid)
+    validation_problems(known_anchors=None) -> list   the same problems, as records
     known_codes() -> list[str]             the pseudocodes of the data
     vocabulary() -> dict                   every enum value with its French and Dutch label
     rules_version() -> str
@@ -30,19 +31,29 @@ from .api import answer, answer_json
 from .params import load_rules
 
 __version__ = "0.1.0"
-__all__ = ["answer", "answer_json", "validate", "known_codes", "vocabulary", "rules_version", "load_rules"]
+__all__ = ["answer", "answer_json", "validate", "validation_problems", "known_codes", "vocabulary", "rules_version", "load_rules"]
 
 
 def rules_version() -> str:
     return load_rules().version
 
 
-def validate(known_anchors: Mapping[str, set[str]] | None = None) -> list[str]:
+def validate(known_anchors: Mapping[str, set[str]] | None = None, lang: str | None = None) -> list[str]:
     """Problems of the package's data files; with known_anchors (doc -> paragraph
-    ids), every reference must name one of them. An empty list means valid."""
+    ids), every reference must name one of them. An empty list means valid.
+    Each is "calculator/data/<file>:<line>: <message>" then "    fix: <what to do>",
+    in `lang` (else $CALCULATOR_LANG, else French)."""
     from .validation import validate as _validate
 
-    return _validate(known_anchors)
+    return _validate(known_anchors, lang=lang)
+
+
+def validation_problems(known_anchors: Mapping[str, set[str]] | None = None) -> list:
+    """The same problems as records (calculator.problems.Problem: file, line, table,
+    start, code, params; .message(lang), .fix(lang), .render(lang))."""
+    from .validation import validation_problems as _problems
+
+    return _problems(known_anchors)
 
 
 def known_codes() -> list[str]:

@@ -5,7 +5,8 @@
     python -m calculator --vocabulary   # every enum value with its French and Dutch label
 
 Exit status: 0 for an answer, 1 for a structured error (bad input), 2 for a bad
-command line.
+command line, 3 when the package's data files are broken (each problem is printed
+with its file, line and fix, in the maintainer's language: CALCULATOR_LANG).
 """
 
 from __future__ import annotations
@@ -23,6 +24,16 @@ def _write(obj: dict, pretty: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .params import RulesDataError
+
+    try:
+        return _main(argv)
+    except RulesDataError as e:  # a maintainer's error in calculator/data: say where, never a traceback
+        sys.stderr.write(f"{e}\n")
+        return 3
+
+
+def _main(argv: list[str] | None) -> int:
     args = sys.argv[1:] if argv is None else argv
     pretty = "--pretty" in args
     args = [a for a in args if a != "--pretty"]

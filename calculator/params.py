@@ -2,22 +2,29 @@
 
 The data files are read once, with :mod:`importlib.resources` (works from a
 wheel, a zip or Pyodide's file system). Parsing is tolerant: it records every
-problem it meets (see :func:`parse_rules`); :mod:`calculator.validation` adds the
-semantic checks (gaps, overlaps, references, translations).
+problem it meets as a :class:`~calculator.problems.Problem` (see :func:`parse_rules`);
+:mod:`calculator.validation` adds the checks across files (references, translations).
+
+A dated value holds until the next one starts (OpenFisca's convention): its
+``end`` is computed at load time, the day before the next value's start, so
+there can be no gap and no overlap. An explicit ``end`` in the data must agree
+with it; the last value has none.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import difflib
 import functools
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from typing import Any, Mapping
 
 from .i18n import LANGS, Catalogue, Key, PublishedDate, Text, flatten
+from .problems import PROBLEM_FILES, Problem, Problems
 
 # The documents of sources/ the calculator cited when it was written. The list of
 # citable documents is data: the [documents.<id>] tables of meta.toml (a new text
@@ -86,7 +93,7 @@ class Ref:
 class DatedValue:
     parameter: str
     start: _dt.date
-    end: _dt.date | None
+    end: _dt.date | None          # the day before the next value's start (None: the last value)
     value: Any
     ref: Ref
     also: tuple[Ref, ...]
@@ -210,9 +217,11 @@ class Rules:
     interpretations: Mapping[str, Interpretation]
     pseudocodes: tuple[Pseudocode, ...]
     catalogue: Catalogue
-    problems: tuple[str, ...] = field(default=())
+    problems: tuple[Problem, ...] = field(default=())
     references: Mapping[str, Reference] = field(default_factory=dict)
     pending: tuple[PendingChange, ...] = ()
+    broken_files: frozenset[str] = frozenset()   # files that are not valid TOML
+    problem_catalogue: Catalogue = field(default_factory=lambda: Catalogue({}))
 
     def param(self, pid: str) -> Parameter:
         return self.parameters[pid]
@@ -246,35 +255,75 @@ class Rules:
 # --- parsing ------------------------------------------------------------------
 
 
-def _text(obj: Any, where: str, problems: list[str]) -> Text:
+@dataclass(frozen=True)
+class At:
+    """Where a problem is found while parsing: a file, a table, a dated value."""
+
+    problems: Problems
+    file: str
+    table: str = ""
+    start: _dt.date | None = None
+    index: int | None = None      # the n-th [[<table>.values]] block (before its start is known)
+    pcode: str | None = None      # a [[codes]] entry, by its code
+
+    def add(self, code: str, /, key: str | None = None, **params: Any) -> None:
+        self.problems.add(code, self.file, self.table, self.start, index=self.index, pcode=self.pcode, key=key,
+                          **params)
+
+    def value(self, index: int) -> "At":
+        return At(self.problems, self.file, self.table, index=index)
+
+
+def _unknown_keys(at: At, table: Mapping, allowed: set[str]) -> set[str]:
+    """Report keys that are not allowed; a misspelling names the key it resembles (returned, so
+    that its absence is not reported again)."""
+    meant = set()
+    for k in sorted(set(table) - allowed):
+        close = difflib.get_close_matches(k, sorted(allowed - set(table)), n=1, cutoff=0.75)
+        if close:
+            meant.add(close[0])
+            at.add("key_misspelled", key=k, name=k, meant=close[0])
+        else:
+            at.add("key_unknown", key=k, name=k, allowed=sorted(allowed))
+    return meant
+
+
+def _text(obj: Any, at: At, key: str) -> Text:
     if not isinstance(obj, dict):
-        problems.append(f"{where}: expected a table {{ fr = \"...\", nl = \"...\" }}")
+        at.add("text_expected", key=key, name=key)
         return Text("", "")
     parts = []
     for lang in LANGS:
         s = obj.get(lang)
         if not isinstance(s, str) or not s.strip():
-            problems.append(f"{where}: missing or empty translation '{lang}'")
+            at.add("translation_missing", key=key or lang, name=key, lang=lang)
             s = ""
         parts.append(s)
     extra = set(obj) - set(LANGS)
     if extra:
-        problems.append(f"{where}: unknown language key(s) {sorted(extra)}")
+        at.add("language_keys_unknown", key=key, name=key, keys=sorted(extra))
     return Text(*parts)
 
 
-def _date(obj: Any, where: str, problems: list[str]) -> _dt.date | None:
+def _date(obj: Any, at: At, key: str) -> _dt.date | None:
     if isinstance(obj, _dt.date) and not isinstance(obj, _dt.datetime):
         return obj
-    problems.append(f"{where}: expected a TOML date (YYYY-MM-DD), got {obj!r}")
+    at.add("date_expected", key=key, name=key, got=repr(obj))
     return None
 
 
-def _ref(obj: Any, where: str, problems: list[str]) -> Ref | None:
+def _ref(obj: Any, at: At, key: str) -> Ref | None:
     ref = Ref.parse(obj)
     if ref is None:
-        problems.append(f"{where}: expected a reference \"doc#para\", got {obj!r}")
+        at.add("ref_expected", key=key, name=key, got=repr(obj))
     return ref
+
+
+def _refs(raw: Any, at: At, key: str) -> tuple[Ref, ...]:
+    if not isinstance(raw, list):
+        at.add("refs_list_expected", key=key, name=key)
+        return ()
+    return tuple(r for r in (_ref(x, at, key) for x in raw) if r)
 
 
 REFERENCE_KEYS = {"kind", "title", "title_lang", "publisher", "url", "url_note", "published", "published_note",
@@ -283,45 +332,44 @@ PENDING_KEYS = {"effective", "warning", "title", "summary", "refs"}
 PUBLISHED_RE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 
-def _parse_reference(rid: str, table: Any, problems: list[str]) -> Reference | None:
-    where = f"{REFERENCES_FILE}: [references.{rid}]"
+def _parse_reference(rid: str, table: Any, problems: Problems) -> Reference | None:
+    at = At(problems, REFERENCES_FILE, f"references.{rid}")
     if not isinstance(table, dict):
-        problems.append(f"{where}: expected a table")
+        at.add("table_expected")
         return None
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", rid):
-        problems.append(f"{where}: an id is lowercase letters, digits and '-'")
-    for k in sorted(set(table) - REFERENCE_KEYS):
-        problems.append(f"{where}: unknown key '{k}'")
-    for k in sorted(REFERENCE_KEYS - {"url_note", "published_note"} - set(table)):
-        problems.append(f"{where}: missing {k}")
+        at.add("id_malformed")
+    meant = _unknown_keys(at, table, REFERENCE_KEYS)
+    for k in sorted(REFERENCE_KEYS - {"url_note", "published_note"} - set(table) - meant):
+        at.add("key_missing", name=k)
     kind = table.get("kind")
     if kind not in REFERENCE_KINDS:
-        problems.append(f"{where}: kind must be one of {REFERENCE_KINDS}, got {kind!r}")
+        at.add("reference_kind", key="kind", kinds=REFERENCE_KINDS, got=repr(kind))
     strings = {}
     for k in ("title", "title_lang", "url", "published"):
         v = table.get(k)
         if not isinstance(v, str) or not v.strip():
             if k in table and not isinstance(v, _dt.date):
-                problems.append(f"{where}: {k} must be a non-empty string")
+                at.add("string_expected", key=k, name=k)
             v = ""
         strings[k] = v
     if strings["title_lang"] and strings["title_lang"] not in LANGS:
-        problems.append(f"{where}: title_lang must be one of {LANGS}")
+        at.add("title_lang", key="title_lang", langs=LANGS)
     if strings["url"] and not strings["url"].startswith("https://"):
-        problems.append(f"{where}: url must start with https://")
+        at.add("url_https", key="url")
     published = table.get("published")
     if isinstance(published, _dt.date):
-        problems.append(f"{where}: write published as a quoted string, \"2024-01-17\" (or \"2024-01\", \"2024\" when the day or month is not known)")
+        at.add("published_quoted", key="published")
     elif strings["published"] and not PUBLISHED_RE.fullmatch(strings["published"]):
-        problems.append(f"{where}: published must be \"YYYY-MM-DD\", \"YYYY-MM\" or \"YYYY\", got {strings['published']!r}")
+        at.add("published_format", key="published", got=repr(strings["published"]))
     elif strings["published"]:
         try:
             PublishedDate(strings["published"]).check()
         except ValueError:
-            problems.append(f"{where}: published {strings['published']!r} is not a real date")
-    effective = _date(table.get("effective"), f"{where} effective", problems) if "effective" in table else None
-    texts = {k: _text(table.get(k), f"{where} {k}", problems) for k in ("publisher", "label", "summary") if k in table}
-    notes = {k: _text(table[k], f"{where} {k}", problems) for k in ("url_note", "published_note") if k in table}
+            at.add("published_not_a_date", key="published", got=repr(strings["published"]))
+    effective = _date(table.get("effective"), at, "effective") if "effective" in table else None
+    texts = {k: _text(table.get(k), at, k) for k in ("publisher", "label", "summary") if k in table}
+    notes = {k: _text(table[k], at, k) for k in ("url_note", "published_note") if k in table}
     if effective is None or kind not in REFERENCE_KINDS or len(texts) < 3:
         return None
     return Reference(rid, kind, strings["title"], strings["title_lang"], texts["publisher"], strings["url"],
@@ -329,27 +377,22 @@ def _parse_reference(rid: str, table: Any, problems: list[str]) -> Reference | N
                      texts["label"], texts["summary"])
 
 
-def _parse_pending(pid: str, table: Any, problems: list[str]) -> PendingChange | None:
-    where = f"{META_FILE}: [pending.{pid}]"
+def _parse_pending(pid: str, table: Any, problems: Problems) -> PendingChange | None:
+    at = At(problems, META_FILE, f"pending.{pid}")
     if not isinstance(table, dict):
-        problems.append(f"{where}: expected a table")
+        at.add("table_expected")
         return None
-    for k in sorted(set(table) - PENDING_KEYS):
-        problems.append(f"{where}: unknown key '{k}'")
-    for k in sorted(PENDING_KEYS - set(table)):
-        problems.append(f"{where}: missing {k}")
-    effective = _date(table.get("effective"), f"{where} effective", problems) if "effective" in table else None
+    meant = _unknown_keys(at, table, PENDING_KEYS)
+    for k in sorted(PENDING_KEYS - set(table) - meant):
+        at.add("key_missing", name=k)
+    effective = _date(table.get("effective"), at, "effective") if "effective" in table else None
     warning = table.get("warning")
     if "warning" in table and (not isinstance(warning, str) or not re.fullmatch(r"[a-z0-9_]+", warning)):
-        problems.append(f"{where}: warning must be a code like \"convention_2024_not_encoded\"")
+        at.add("pending_warning_code", key="warning")
         warning = None
-    refs_raw = table.get("refs", [])
-    if not isinstance(refs_raw, list):
-        problems.append(f"{where}: refs must be a list of references")
-        refs_raw = []
-    refs = tuple(r for r in (_ref(x, f"{where} refs", problems) for x in refs_raw) if r)
-    title = _text(table.get("title"), f"{where} title", problems)
-    summary = _text(table.get("summary"), f"{where} summary", problems)
+    refs = _refs(table.get("refs", []), at, "refs")
+    title = _text(table.get("title"), at, "title")
+    summary = _text(table.get("summary"), at, "summary")
     if effective is None or not warning:
         return None
     return PendingChange(pid, effective, warning, title, summary, refs)
@@ -364,110 +407,127 @@ CODE_KEYS = {
 }
 
 
-def _parse_parameter(pid: str, fname: str, table: Any, problems: list[str]) -> Parameter | None:
-    where = f"{fname}: [{pid}]"
+def _parse_value(pid: str, rv: Any, at: At) -> tuple[DatedValue | None, _dt.date | None]:
+    """One [[<pid>.values]] entry, and its explicit `end` (None if it has none)."""
+    if not isinstance(rv, dict):
+        at.add("table_expected")
+        return None, None
+    meant = _unknown_keys(at, rv, VALUE_KEYS)
+    if "start" not in rv and "start" in meant:
+        return None, None
+    start = _date(rv.get("start"), at, "start")
+    if start is not None:
+        at = At(at.problems, at.file, at.table, start, at.index)
+    end = _date(rv["end"], at, "end") if "end" in rv else None
+    if "value" not in rv and "value" not in meant:
+        at.add("value_missing")
+    if "ref" not in rv:
+        if "ref" not in meant:
+            at.add("ref_missing")
+        ref = None
+    else:
+        ref = _ref(rv.get("ref"), at, "ref")
+    also = _refs(rv.get("also", []), at, "also")
+    label = _text(rv.get("label"), at, "label") if "label" in rv or "label" not in meant else Text("", "")
+    note = _text(rv["note"], at, "note") if "note" in rv else None
+    interp = rv.get("interpretations", [])
+    if not isinstance(interp, list) or not all(isinstance(x, str) for x in interp):
+        at.add("interpretations_list", key="interpretations")
+        interp = []
+    indexed = rv.get("indexed", False)
+    if not isinstance(indexed, bool):
+        at.add("bool_expected", key="indexed", name="indexed")
+        indexed = False
+    if start is None or ref is None or "value" not in rv:
+        return None, None
+    return DatedValue(pid, start, None, rv["value"], ref, also, label, note, tuple(interp), indexed), end
+
+
+def _parse_parameter(pid: str, fname: str, table: Any, problems: Problems) -> Parameter | None:
+    at = At(problems, fname, pid)
     if not isinstance(table, dict):
-        problems.append(f"{where}: expected a table")
+        at.add("table_expected")
         return None
-    for k in set(table) - PARAMETER_KEYS:
-        problems.append(f"{where}: unknown key '{k}'")
-    description = _text(table.get("description"), f"{where} description", problems)
+    meant = _unknown_keys(at, table, PARAMETER_KEYS)
+    description = _text(table.get("description"), at, "description") if "description" not in meant else Text("", "")
     unit = table.get("unit")
     if not isinstance(unit, str):
-        problems.append(f"{where}: missing unit")
+        if "unit" not in meant:
+            at.add("unit_missing")
         unit = ""
     raw_values = table.get("values")
     if not isinstance(raw_values, list) or not raw_values:
-        problems.append(f"{where}: no values ([[{pid}.values]])")
+        if "values" not in meant:
+            at.add("values_missing")
         raw_values = []
+    parsed = [_parse_value(pid, rv, at.value(i)) for i, rv in enumerate(raw_values)]
+    parsed = sorted(((v, end) for v, end in parsed if v is not None), key=lambda p: p[0].start)
+    # A value holds until the next one starts (OpenFisca's convention): its end is computed here.
     values = []
-    for i, rv in enumerate(raw_values):
-        vw = f"{where} value #{i + 1}"
-        if not isinstance(rv, dict):
-            problems.append(f"{vw}: expected a table")
-            continue
-        for k in set(rv) - VALUE_KEYS:
-            problems.append(f"{vw}: unknown key '{k}'")
-        start = _date(rv.get("start"), f"{vw} start", problems)
-        end = _date(rv["end"], f"{vw} end", problems) if "end" in rv else None
-        if "value" not in rv:
-            problems.append(f"{vw}: missing value")
-        if "ref" not in rv:
-            problems.append(f"{vw}: missing ref (the paragraph the value comes from)")
-            ref = None
-        else:
-            ref = _ref(rv.get("ref"), f"{vw} ref", problems)
-        also_raw = rv.get("also", [])
-        if not isinstance(also_raw, list):
-            problems.append(f"{vw}: also must be a list of references")
-            also_raw = []
-        also = tuple(r for r in (_ref(a, f"{vw} also", problems) for a in also_raw) if r)
-        label = _text(rv.get("label"), f"{vw} label", problems)
-        note = _text(rv["note"], f"{vw} note", problems) if "note" in rv else None
-        interp = rv.get("interpretations", [])
-        if not isinstance(interp, list) or not all(isinstance(x, str) for x in interp):
-            problems.append(f"{vw}: interpretations must be a list of ids")
-            interp = []
-        indexed = rv.get("indexed", False)
-        if not isinstance(indexed, bool):
-            problems.append(f"{vw}: indexed must be true or false")
-            indexed = False
-        if start is None or ref is None or "value" not in rv:
-            continue
-        values.append(DatedValue(pid, start, end, rv["value"], ref, also, label, note, tuple(interp), indexed))
-    values.sort(key=lambda v: v.start)
+    for i, (v, end) in enumerate(parsed):
+        vat = At(problems, fname, pid, v.start)
+        if i + 1 < len(parsed):
+            nxt = parsed[i + 1][0]
+            if nxt.start == v.start:
+                vat.add("same_start", key="start")
+            day_before = nxt.start - _dt.timedelta(days=1)
+            if end is not None and end != day_before:
+                vat.add("end_contradicts_next", key="end", end=end, next=nxt.start, expected=day_before)
+            end = day_before
+        elif end is not None:
+            vat.add("last_value_ends", key="end", end=end)
+            if end < v.start:
+                end = None
+        values.append(replace(v, end=end))
     return Parameter(pid, fname, description, unit, tuple(values))
 
 
-def _parse_interpretation(iid: str, fname: str, table: Any, problems: list[str]) -> Interpretation | None:
-    where = f"{fname}: [interpretations.{iid}]"
+def _parse_interpretation(iid: str, fname: str, table: Any, problems: Problems) -> Interpretation | None:
+    at = At(problems, fname, f"interpretations.{iid}")
     if not isinstance(table, dict):
-        problems.append(f"{where}: expected a table")
+        at.add("table_expected")
         return None
-    for k in set(table) - INTERPRETATION_KEYS:
-        problems.append(f"{where}: unknown key '{k}'")
+    meant = _unknown_keys(at, table, INTERPRETATION_KEYS)
     refs_raw = table.get("refs", [])
     if not isinstance(refs_raw, list) or not refs_raw:
-        problems.append(f"{where}: refs must be a non-empty list of references")
+        if "refs" not in meant:
+            at.add("refs_nonempty", key="refs")
         refs_raw = []
-    refs = tuple(r for r in (_ref(x, f"{where} refs", problems) for x in refs_raw) if r)
-    until = _date(table["until"], f"{where} until", problems) if "until" in table else None
+    refs = _refs(refs_raw, at, "refs")
+    until = _date(table["until"], at, "until") if "until" in table else None
     replaced_by = table.get("replaced_by")
-    if ("until" in table) != ("replaced_by" in table):
-        problems.append(f"{where}: until and replaced_by go together (the date after which the interpretation "
-                        "replaced_by applies)")
+    if ("until" in table) != ("replaced_by" in table) and not meant & {"until", "replaced_by"}:
+        at.add("until_replaced_by", key="until" if "until" in table else "replaced_by")
     if replaced_by is not None and not isinstance(replaced_by, str):
-        problems.append(f"{where}: replaced_by must be the id of an interpretation")
+        at.add("replaced_by_id", key="replaced_by")
         replaced_by = None
     return Interpretation(
-        iid, fname,
-        _text(table.get("title"), f"{where} title", problems),
-        _text(table.get("choice"), f"{where} choice", problems),
-        _text(table.get("reason"), f"{where} reason", problems),
+        iid, fname, *(_text(table.get(k), at, k) if k not in meant else Text("", "")
+                      for k in ("title", "choice", "reason")),
         refs, until, replaced_by,
     )
 
 
-def _parse_code(i: int, fname: str, row: Any, problems: list[str]) -> Pseudocode | None:
-    where = f"{fname}: [[codes]] #{i + 1}"
+def _parse_code(i: int, fname: str, row: Any, problems: Problems) -> Pseudocode | None:
+    at = At(problems, fname, "codes", index=i)
     if not isinstance(row, dict):
-        problems.append(f"{where}: expected a table")
+        at.add("table_expected")
         return None
-    for k in set(row) - CODE_KEYS:
-        problems.append(f"{where}: unknown key '{k}'")
-    missing = [k for k in CODE_KEYS - {"end"} if k not in row]
+    meant = _unknown_keys(at, row, CODE_KEYS)
+    missing = sorted(k for k in CODE_KEYS - {"end"} - meant if k not in row)
     if missing:
-        problems.append(f"{where}: missing {sorted(missing)}")
+        at.add("code_keys_missing", keys=missing)
+    if missing or meant - {"end"}:
         return None
     code = row["code"]
-    where = f"{fname}: code {code}"
-    start = _date(row["start"], f"{where} start", problems)
-    end = _date(row["end"], f"{where} end", problems) if "end" in row else None
-    ref = _ref(row["ref"], f"{where} ref", problems)
-    description = _text({"fr": row["description_fr"], "nl": row["description_nl"]}, f"{where} description", problems)
+    at = At(problems, fname, "codes", pcode=str(code))
+    start = _date(row["start"], at, "start")
+    end = _date(row["end"], at, "end") if "end" in row else None
+    ref = _ref(row["ref"], at, "ref")
+    description = _text({"fr": row["description_fr"], "nl": row["description_nl"]}, at, "description_fr")
     for k in ("outreach", "reserved_no_contribution"):
         if not isinstance(row[k], bool):
-            problems.append(f"{where}: {k} must be true or false")
+            at.add("bool_expected", key=k, name=k)
     if start is None or ref is None:
         return None
     return Pseudocode(
@@ -476,49 +536,66 @@ def _parse_code(i: int, fname: str, row: Any, problems: list[str]) -> Pseudocode
     )
 
 
+TOML_LINE_RE = re.compile(r"\(at line (\d+), column \d+\)")
+
+
 def parse_rules(files: Mapping[str, bytes]) -> Rules:
     """Build :class:`Rules` from the raw data files (name -> bytes).
 
     Never raises for bad data: every problem is recorded in ``Rules.problems``.
+    A file that is not valid TOML is reported once, and only that: its tables
+    are then unknown, and nothing is said of what they would have held.
     """
-    problems: list[str] = []
+    problems = Problems(files)
     parsed: dict[str, dict] = {}
+    broken: set[str] = set()
     for name in sorted(files):
         try:
             parsed[name] = tomllib.loads(files[name].decode("utf-8"))
         except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-            problems.append(f"{name}: not valid TOML: {e}")
+            m = TOML_LINE_RE.search(str(e))
+            problems.add("toml_syntax", name, line=int(m.group(1)) if m else 1,
+                         detail=TOML_LINE_RE.sub("", str(e)).strip())
             parsed[name] = {}
+            broken.add(name)
 
     meta = parsed.get(META_FILE, {})
-    if META_FILE not in files:
-        problems.append(f"{META_FILE} is missing")
+    mat = At(problems, META_FILE)
+    for fname in (META_FILE, *MESSAGE_FILES.values(), *PROBLEM_FILES.values()):
+        if fname not in files:
+            problems.add("file_missing", fname, name=fname)
+    meta_ok = META_FILE in files and META_FILE not in broken
+    if not meta_ok:  # said above; its keys are not reported missing one by one
+        meta = {"rules_version": "?", "known_valid_until": _dt.date.min}
     version = meta.get("rules_version")
     if not isinstance(version, str) or not version:
-        problems.append(f"{META_FILE}: rules_version must be a non-empty string")
+        mat.add("rules_version", key="rules_version")
         version = "?"
-    valid_until = _date(meta.get("known_valid_until"), f"{META_FILE}: known_valid_until", problems)
+    valid_until = _date(meta.get("known_valid_until"), mat, "known_valid_until")
     limits = meta.get("input_limits", {})
     if not isinstance(limits, dict) or not all(isinstance(v, int) and not isinstance(v, bool) for v in limits.values()):
-        problems.append(f"{META_FILE}: [input_limits] must hold integers")
+        At(problems, META_FILE, "input_limits").add("input_limits_integers")
         limits = {}
     documents = {}
     docs_raw = meta.get("documents", {})
     if not isinstance(docs_raw, dict):
-        problems.append(f"{META_FILE}: [documents] must be a table")
+        At(problems, META_FILE, "documents").add("table_expected")
         docs_raw = {}
     for doc in DOCUMENTS:
         if doc not in docs_raw:
-            documents[doc] = _text(None, f"{META_FILE}: [documents.{doc}]", problems)
+            documents[doc] = Text(doc, doc)
+            if meta_ok:
+                mat.add("document_missing", doc=doc)
     for doc, table in docs_raw.items():
+        dat = At(problems, META_FILE, f"documents.{doc}")
         if doc == REFERENCES_DOC or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", doc):
-            problems.append(f"{META_FILE}: [documents.{doc}] is not a possible document id")
+            dat.add("document_id_invalid", doc=doc)
             continue
-        documents[doc] = _text(table, f"{META_FILE}: [documents.{doc}]", problems)
+        documents[doc] = _text(table, dat, "")
     pending = []
     pending_raw = meta.get("pending", {})
     if not isinstance(pending_raw, dict):
-        problems.append(f"{META_FILE}: [pending] must be a table")
+        At(problems, META_FILE, "pending").add("table_expected")
         pending_raw = {}
     for pid, table in pending_raw.items():
         pc = _parse_pending(pid, table, problems)
@@ -529,10 +606,10 @@ def parse_rules(files: Mapping[str, bytes]) -> Rules:
     references = {}
     for key, table in parsed.get(REFERENCES_FILE, {}).items():
         if key != "references":
-            problems.append(f"{REFERENCES_FILE}: unknown table [{key}] (write [references.<id>])")
+            At(problems, REFERENCES_FILE, key).add("references_table_unknown", name=key)
             continue
         if not isinstance(table, dict):
-            problems.append(f"{REFERENCES_FILE}: [references] must be a table")
+            At(problems, REFERENCES_FILE, key).add("table_expected")
             continue
         for rid, rt in table.items():
             r = _parse_reference(rid, rt, problems)
@@ -541,42 +618,45 @@ def parse_rules(files: Mapping[str, bytes]) -> Rules:
 
     anchors = {}
     for key, table in parsed.get(ANCHORS_FILE, {}).items():
+        aat = At(problems, ANCHORS_FILE, key)
         if Ref.parse(key) is None:
-            problems.append(f"{ANCHORS_FILE}: [\"{key}\"] is not a reference doc#para")
+            aat.add("anchor_key_invalid", name=key)
             continue
-        anchors[key] = _text(table, f"{ANCHORS_FILE}: [\"{key}\"]", problems)
+        anchors[key] = _text(table, aat, "")
 
     messages: dict[str, dict[str, str]] = {}
     for lang, fname in MESSAGE_FILES.items():
-        if fname not in files:
-            problems.append(f"{fname} is missing")
         flat = flatten(parsed.get(fname, {}))
         for k, v in flat.items():
             if not isinstance(v, str):
-                problems.append(f"{fname}: {k} must be a string")
+                section, _, last = k.rpartition(".")
+                At(problems, fname, section).add("message_not_string", key=last, name=k)
         messages[lang] = {k: v for k, v in flat.items() if isinstance(v, str)}
+    problem_messages = {lang: {k: v for k, v in flatten(parsed.get(fname, {})).items() if isinstance(v, str)}
+                        for lang, fname in PROBLEM_FILES.items()}
 
     parameters: dict[str, Parameter] = {}
     interpretations: dict[str, Interpretation] = {}
     codes: list[Pseudocode] = []
-    special = {META_FILE, ANCHORS_FILE, REFERENCES_FILE, *MESSAGE_FILES.values()}
+    special = {META_FILE, ANCHORS_FILE, REFERENCES_FILE, *MESSAGE_FILES.values(), *PROBLEM_FILES.values()}
     for fname in sorted(parsed):
         if fname in special:
             continue
         for key, table in parsed[fname].items():
             if key == "interpretations":
                 if not isinstance(table, dict):
-                    problems.append(f"{fname}: [interpretations] must be a table")
+                    At(problems, fname, key).add("table_expected")
                     continue
                 for iid, it in table.items():
                     if iid in interpretations:
-                        problems.append(f"{fname}: interpretation '{iid}' also defined in {interpretations[iid].file}")
+                        At(problems, fname, f"interpretations.{iid}").add(
+                            "defined_twice", name=iid, other=interpretations[iid].file)
                     parsed_it = _parse_interpretation(iid, fname, it, problems)
                     if parsed_it:
                         interpretations[iid] = parsed_it
             elif key == "codes":
                 if not isinstance(table, list):
-                    problems.append(f"{fname}: codes must be an array of tables [[codes]]")
+                    problems.add("codes_array", fname, contains="codes")
                     continue
                 for i, row in enumerate(table):
                     pc = _parse_code(i, fname, row, problems)
@@ -584,7 +664,7 @@ def parse_rules(files: Mapping[str, bytes]) -> Rules:
                         codes.append(pc)
             else:
                 if key in parameters:
-                    problems.append(f"{fname}: parameter '{key}' also defined in {parameters[key].file}")
+                    At(problems, fname, key).add("defined_twice", name=key, other=parameters[key].file)
                 param = _parse_parameter(key, fname, table, problems)
                 if param:
                     parameters[key] = param
@@ -602,6 +682,8 @@ def parse_rules(files: Mapping[str, bytes]) -> Rules:
         problems=tuple(problems),
         references=references,
         pending=tuple(pending),
+        broken_files=frozenset(broken),
+        problem_catalogue=Catalogue(problem_messages),
     )
 
 
@@ -620,7 +702,7 @@ def load_rules() -> Rules:
     """The package's rules, parsed once. Raises RulesDataError if the data are broken."""
     rules = parse_rules(read_data_files())
     if rules.problems:
-        raise RulesDataError("; ".join(rules.problems))
+        raise RulesDataError("\n".join(p.render() for p in rules.problems))
     return rules
 
 

@@ -1,12 +1,18 @@
 """Validation of the rule data files (run by the tests and the build).
 
-Refuses gaps, overlaps, missing references, references to paragraphs that do
-not exist, missing translations, unknown vocabulary, and catalogues whose keys
-or placeholders differ between French and Dutch.
+Refuses missing or unknown parameters, explicit ends that contradict the next
+start, references to paragraphs that do not exist, missing translations,
+unknown vocabulary, catalogue keys the code reads but the catalogues lack, and
+catalogues whose keys or placeholders differ between French and Dutch.
 
-    python -m calculator.validation [--sources DIR]
+    python -m calculator.validation [--sources DIR] [--lang fr|nl]
 
-From Python: ``calculator.validate(known_anchors=None)`` returns the problems.
+Each problem is a record (calculator.problems.Problem: file, line, table, value
+start, code, params) built where it is found, and rendered in the maintainer's
+language (--lang, else $CALCULATOR_LANG, else fr) from
+calculator/data/problems.{fr,nl}.toml. From Python:
+``validation_problems(known_anchors=None)`` returns the records,
+``validate(known_anchors=None)`` the rendered problems.
 
 With --sources (default: ./sources if it exists), every reference must name a
 paragraph id ``{#id}`` (or footnote ``fn:<label>``) of sources/<doc>/fr.md and
@@ -15,15 +21,25 @@ nl.md. Exit status 0 when the data are valid, 1 otherwise.
 
 from __future__ import annotations
 
+import ast
 import datetime as _dt
+import difflib
+import functools
+import os
 import re
 import sys
+from dataclasses import replace
+from importlib import resources
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from .errors import ERROR_CODES
 from .i18n import LANGS
-from .locate import Located, locate_all
-from .params import REFERENCES_DOC, Parameter, Ref, Rules, parse_rules, read_data_files, to_cents
+from .params import (
+    ANCHORS_FILE, CODE_TABLE_DOC, MESSAGE_FILES, META_FILE, REFERENCES_DOC, Parameter, Ref, Rules, parse_rules,
+    read_data_files, to_cents,
+)
+from .problems import LANG_ENV, PROBLEM_FILES, Problem, Problems, maintainer_lang, problem_words
 from .vocab import (
     label_key_lists,
     CODE_CARE_TYPES, CODE_KINDS, CODE_MODALITIES, MODALITIES, NETWORKS, CARE_TYPES, PLACES, ROUTES, TEAMS, UNITS,
@@ -53,6 +69,7 @@ REQUIRED_PARAMETERS = {
     **{f"route_{r}": "places" for r in ROUTES},
     **{f"quota_{c}_{n}_{m}": "sessions" for c in CARE_TYPES for n in NETWORKS for m in MODALITIES},
 }
+CODES_FILE = "pseudocodes.toml"
 REQUIRED_LIMITS = ("age_max", "course_sessions_max", "sessions_used_max", "participants_max", "providers_max")
 ROUTE_BASES = ("convention", "circular")
 
@@ -87,258 +104,355 @@ def collect_short_titles(sources_dir: Path | str) -> dict[str, dict[str, str]]:
     return out
 
 
-def _all_refs(rules: Rules) -> Iterable[tuple[str, Ref]]:
+def _all_refs(rules: Rules) -> Iterable[tuple[dict, Ref]]:
+    """Every reference of the data, with where it is written (Problems.add arguments)."""
     for p in rules.parameters.values():
-        for i, v in enumerate(p.values):
+        for v in p.values:
             for r in v.refs:
-                yield f"{p.file}: [{p.id}] value from {v.start}", r
+                yield dict(file=p.file, table=p.id, start=v.start, contains=f'"{r}"'), r
     for it in rules.interpretations.values():
         for r in it.refs:
-            yield f"{it.file}: [interpretations.{it.id}]", r
+            yield dict(file=it.file, table=f"interpretations.{it.id}", contains=f'"{r}"'), r
     for pc in rules.pseudocodes:
-        yield f"code {pc.code}", pc.ref
+        yield dict(file=CODES_FILE, table="codes", pcode=pc.code, key="ref"), pc.ref
     for key in rules.anchors:
-        yield "anchors.toml", Ref.parse(key)
+        yield dict(file=ANCHORS_FILE, table=key), Ref.parse(key)
     for pc in rules.pending:
         for r in pc.refs:
-            yield f"meta.toml: [pending.{pc.id}]", r
+            yield dict(file=META_FILE, table=f"pending.{pc.id}", contains=f'"{r}"'), r
 
 
-def _check_value(p: Parameter, v, rules: Rules, problems: list[str]) -> None:
-    where = f"{p.file}: [{p.id}] value from {v.start}"
+def _is_int(x) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def _check_value(p: Parameter, v, rules: Rules, problems: Problems) -> None:
+    def bad(code: str, **params) -> None:
+        problems.add(code, p.file, p.id, v.start, key="value", got=repr(val), **params)
+
     val = v.value
     unit = p.unit
-
-    def is_int(x) -> bool:
-        return isinstance(x, int) and not isinstance(x, bool)
-
     if unit == "eur":
         cents = to_cents(val)
         if cents is None or cents < 0 or isinstance(val, bool):
-            problems.append(f"{where}: {val!r} is not an amount in euros with at most 2 decimals (write \"11.00\")")
+            bad("amount")
     elif unit == "age_years":
-        if not is_int(val) or not 0 <= val <= 120:
-            problems.append(f"{where}: an age must be a whole number of years, got {val!r}")
+        if not _is_int(val) or not 0 <= val <= 120:
+            bad("age")
     elif unit == "age_limit":
-        if val != "none" and (not is_int(val) or not 0 <= val <= 120):
-            problems.append(f"{where}: expected a whole number of years or \"none\", got {val!r}")
+        if val != "none" and (not _is_int(val) or not 0 <= val <= 120):
+            bad("age_limit")
     elif unit in ("months", "providers"):
-        if not is_int(val) or val <= 0:
-            problems.append(f"{where}: expected a positive whole number, got {val!r}")
+        if not _is_int(val) or val <= 0:
+            bad("positive_whole_number")
     elif unit == "sessions":
-        if not isinstance(val, dict) or not is_int(val.get("max")) or val["max"] <= 0:
-            problems.append(f"{where}: expected {{ max = N }} or {{ average = N, max = M }}, got {val!r}")
+        if not isinstance(val, dict) or not _is_int(val.get("max")) or val["max"] <= 0:
+            bad("sessions")
         else:
             extra = set(val) - {"max", "average"}
             if extra:
-                problems.append(f"{where}: unknown key(s) {sorted(extra)}")
-            if "average" in val and (not is_int(val["average"]) or not 0 < val["average"] <= val["max"]):
-                problems.append(f"{where}: average must be a whole number between 1 and max")
+                bad("sessions_keys", keys=sorted(extra))
+            if "average" in val and (not _is_int(val["average"]) or not 0 < val["average"] <= val["max"]):
+                bad("sessions_average")
     elif unit == "modalities":
         if not isinstance(val, list) or any(m not in MODALITIES for m in val):
-            problems.append(f"{where}: expected a list of modalities among {MODALITIES}, got {val!r}")
+            bad("modalities", modalities=MODALITIES)
     elif unit == "places":
         if not isinstance(val, dict) or set(val) != {"free", "not_allowed", "basis"}:
-            problems.append(f"{where}: expected {{ free = [...], not_allowed = [...], basis = \"...\" }}")
+            bad("places")
         else:
             for k in ("free", "not_allowed"):
                 if not isinstance(val[k], list) or any(x not in PLACES for x in val[k]):
-                    problems.append(f"{where}: {k} must list places among {PLACES}")
+                    bad("places_list", name=k, places=PLACES)
             if isinstance(val["free"], list) and isinstance(val["not_allowed"], list):
                 both = set(val["free"]) & set(val["not_allowed"])
                 if both:
-                    problems.append(f"{where}: {sorted(both)} both free and not allowed")
+                    bad("places_both", places=sorted(both))
             if val["basis"] not in ROUTE_BASES:
-                problems.append(f"{where}: basis must be one of {ROUTE_BASES}")
+                bad("basis", bases=ROUTE_BASES)
     elif unit == "codes":
         known = {pc.code for pc in rules.pseudocodes}
         if not isinstance(val, list) or any(not isinstance(c, str) or c not in known for c in val):
-            problems.append(f"{where}: expected a list of known pseudocodes, got {val!r}")
+            unknown = [c for c in val if c not in known] if isinstance(val, list) else val
+            problems.add("codes_unknown", p.file, p.id, v.start, key="value",
+                         contains=f'"{unknown[0]}"' if isinstance(unknown, list) and unknown else None,
+                         got=repr(val), unknown=unknown)
 
 
-def validate_rules(rules: Rules, known_anchors: Mapping[str, set[str]] | None = None) -> list[str]:
-    """Every problem of the data, as sentences for a maintainer (empty list: valid)."""
-    problems = list(rules.problems)
+def _closest_file(pid: str, rules: Rules) -> str:
+    """The rule file of the parameters whose ids begin like pid ("" if none)."""
+    best, file = 0, ""
+    for other in rules.parameters.values():
+        n = len(os.path.commonprefix([pid, other.id]))
+        if n > best:
+            best, file = n, other.file
+    return file if best >= 3 else ""
 
-    for key, n in rules.limits.items():
-        if n <= 0:
-            problems.append(f"meta.toml: input_limits.{key} must be positive")
-    for key in REQUIRED_LIMITS:
-        if key not in rules.limits:
-            problems.append(f"meta.toml: input_limits.{key} is missing")
 
-    # Parameters: presence, unit, values, continuity.
+def _check_parameters(rules: Rules, problems: Problems) -> None:
+    unknown = sorted(set(rules.parameters) - set(REQUIRED_PARAMETERS))
+    missing = [pid for pid in REQUIRED_PARAMETERS if pid not in rules.parameters]
+    misspelled = {}
+    for pid in unknown:
+        close = difflib.get_close_matches(pid, missing, n=1, cutoff=0.8)
+        p = rules.parameters[pid]
+        if close:
+            misspelled[close[0]] = pid
+            problems.add("parameter_misspelled", p.file, pid, name=pid, meant=close[0])
+        else:
+            problems.add("parameter_unknown", p.file, pid, name=pid)
+    for pid in missing:
+        if pid not in misspelled:
+            file = _closest_file(pid, rules)
+            problems.add("parameter_missing", file, line=len(problems.lines.lines(file)) if file else 0, name=pid)
     for pid, unit in REQUIRED_PARAMETERS.items():
         p = rules.parameters.get(pid)
-        if p is None:
-            problems.append(f"parameter '{pid}' is missing (the code reads it)")
-        elif p.unit != unit:
-            problems.append(f"{p.file}: [{pid}] unit must be '{unit}', not '{p.unit}'")
+        if p is not None and p.unit and p.unit != unit:
+            problems.add("unit_wrong", p.file, pid, key="unit", expected=unit, got=p.unit)
     for p in rules.parameters.values():
-        if p.unit not in UNITS:
-            problems.append(f"{p.file}: [{p.id}] unknown unit '{p.unit}' (one of {UNITS})")
-        vals = p.values
-        for i, v in enumerate(vals):
-            where = f"{p.file}: [{p.id}] value from {v.start}"
-            if v.end is not None and v.end < v.start:
-                problems.append(f"{where}: ends ({v.end}) before it starts")
+        if p.unit and p.unit not in UNITS:
+            problems.add("unit_unknown", p.file, p.id, key="unit", got=p.unit, units=UNITS)
+        for v in p.values:
             for iid in v.interpretations:
                 if iid not in rules.interpretations:
-                    problems.append(f"{where}: unknown interpretation '{iid}'")
+                    problems.add("interpretation_unknown", p.file, p.id, v.start, key="interpretations",
+                                 contains=f'"{iid}"', name=iid)
             _check_value(p, v, rules, problems)
-            if i + 1 < len(vals):
-                nxt = vals[i + 1]
-                if v.end is None:
-                    problems.append(f"{where}: only the last value may be open-ended (next starts {nxt.start})")
-                elif nxt.start <= v.end:
-                    problems.append(f"{where}: overlaps the value from {nxt.start} (ends {v.end})")
-                elif nxt.start != v.end + _dt.timedelta(days=1):
-                    problems.append(f"{where}: gap between {v.end} and {nxt.start}")
-        if vals and vals[-1].end is not None:
-            problems.append(
-                f"{p.file}: [{p.id}] the last value ends on {vals[-1].end}: leave it open-ended "
-                "(later dates use the last rules, with a warning)"
-            )
 
     # Network bounds leave no age without a network.
-    try:
-        for v in rules.parameters["children_max_age"].values:
-            for w in rules.parameters["adults_min_age"].values:
-                overlap = max(v.start, w.start) <= min(v.end or _dt.date.max, w.end or _dt.date.max)
-                if overlap and isinstance(v.value, int) and isinstance(w.value, int) and v.value + 1 < w.value:
-                    problems.append(f"networks: ages {v.value + 1}-{w.value - 1} have no network from {max(v.start, w.start)}")
-    except KeyError:
-        pass
+    children, adults = rules.parameters.get("children_max_age"), rules.parameters.get("adults_min_age")
+    for v in children.values if children and adults else ():
+        for w in adults.values:
+            overlap = max(v.start, w.start) <= min(v.end or _dt.date.max, w.end or _dt.date.max)
+            if overlap and _is_int(v.value) and _is_int(w.value) and v.value + 1 < w.value:
+                problems.add("networks_age_gap", adults.file, adults.id, w.start, key="value",
+                             first=v.value + 1, last=w.value - 1, since=max(v.start, w.start))
 
-    # Pseudocodes.
+
+def _check_pseudocodes(rules: Rules, problems: Problems) -> None:
     seen: dict[str, int] = {}
     for pc in rules.pseudocodes:
-        where = f"pseudocodes.toml: code {pc.code}"
+        def add(code: str, key: str, **params) -> None:
+            problems.add(code, CODES_FILE, "codes", pcode=pc.code, key=key, code=pc.code, **params)
+
         seen[pc.code] = seen.get(pc.code, 0) + 1
         if not re.fullmatch(r"\d{6}", pc.code):
-            problems.append(f"{where}: a code has 6 digits")
+            add("code_digits", "code")
         for attr, allowed in (("care_type", CODE_CARE_TYPES), ("modality", CODE_MODALITIES),
                               ("kind", CODE_KINDS), ("team", TEAMS)):
             if getattr(pc, attr) not in allowed:
-                problems.append(f"{where}: {attr} '{getattr(pc, attr)}' not one of {allowed}")
-        if str(pc.ref) != f"annex-pseudocodes#code-{pc.code}":
-            problems.append(f"{where}: ref must be annex-pseudocodes#code-{pc.code}")
+                add("code_attribute", attr, name=attr, got=getattr(pc, attr), allowed=allowed)
+        if str(pc.ref) != f"{CODE_TABLE_DOC}#code-{pc.code}":
+            add("code_ref", "ref", expected=f"{CODE_TABLE_DOC}#code-{pc.code}")
         if pc.end is not None and pc.end < pc.start:
-            problems.append(f"{where}: ends before it starts")
+            add("code_ends_before_start", "end")
     for code, n in seen.items():
         if n > 1:
-            problems.append(f"pseudocodes.toml: code {code} is listed {n} times")
+            problems.add("code_listed_twice", CODES_FILE, "codes", pcode=code, key="code", code=code, n=n)
     codes = list(rules.pseudocodes)
     for i, a in enumerate(codes):
         for c in codes[i + 1:]:
             same = (a.care_type, a.modality, a.kind, a.team) == (c.care_type, c.modality, c.kind, c.team)
             overlap = max(a.start, c.start) <= min(a.end or _dt.date.max, c.end or _dt.date.max)
             if same and overlap and a.code != c.code:
-                problems.append(f"pseudocodes.toml: codes {a.code} and {c.code} have the same attributes")
-    reserved_param = rules.parameters.get("reserved_no_contribution_codes")
-    if reserved_param:
-        for v in reserved_param.values:
-            listed = set(v.value) if isinstance(v.value, list) else set()
-            flagged = {pc.code for pc in rules.pseudocodes if pc.reserved_no_contribution and pc.covers(v.start)}
-            if listed != flagged:
-                problems.append(
-                    f"pseudocodes.toml: codes flagged reserved_no_contribution {sorted(flagged)} differ from "
-                    f"[reserved_no_contribution_codes] from {v.start} {sorted(listed)}"
-                )
+                problems.add("codes_same_attributes", CODES_FILE, "codes", pcode=c.code, key="code",
+                             code=c.code, other=a.code)
+    reserved = rules.parameters.get("reserved_no_contribution_codes")
+    for v in reserved.values if reserved else ():
+        listed = set(v.value) if isinstance(v.value, list) else set()
+        flagged = {pc.code for pc in rules.pseudocodes if pc.reserved_no_contribution and pc.covers(v.start)}
+        if listed != flagged:
+            problems.add("reserved_flags_differ", reserved.file, reserved.id, v.start, key="value",
+                         flagged=sorted(flagged), listed=sorted(listed),
+                         only_flagged=sorted(flagged - listed), only_listed=sorted(listed - flagged))
 
-    # Interpretations and labels of references.
-    for key, lab in rules.anchors.items():
+
+def _check_refs(rules: Rules, known_anchors: Mapping[str, set[str]] | None, problems: Problems) -> None:
+    for key in rules.anchors:
         if Ref.parse(key) and Ref.parse(key).is_code_row:
-            problems.append(f"anchors.toml: [\"{key}\"] rows of the pseudocode table need no label")
+            problems.add("anchor_code_row", ANCHORS_FILE, key, name=key)
     for where, ref in _all_refs(rules):
         if ref is None:
             continue
         if ref.is_reference:
             # A public source of references.toml, cited by its anchor on the "what changed" page.
             if ref.reference_id not in rules.references:
-                problems.append(f"{where}: unknown reference '{ref}' (references.toml has "
-                                f"{', '.join(f'{REFERENCES_DOC}#ref-{r}' for r in rules.references) or 'none'})")
+                problems.add("reference_unknown", **where, ref=str(ref),
+                             known=[f"{REFERENCES_DOC}#ref-{r}" for r in rules.references])
             continue
+        # The cause first: a document or a paragraph that does not exist. A label is asked
+        # for only once the paragraph is known to exist.
         if ref.doc not in rules.documents:
-            problems.append(f"{where}: unknown document '{ref.doc}' in {ref} (one of {tuple(rules.documents)})")
-        elif not ref.is_code_row and str(ref) not in rules.anchors:
-            problems.append(f"{where}: {ref} has no label in anchors.toml")
+            problems.add("document_unknown", **where, ref=str(ref), doc=ref.doc, docs=tuple(rules.documents))
+            continue
         if known_anchors is not None:
             if ref.doc not in known_anchors:
-                problems.append(f"{where}: {ref}: no source file sources/{ref.doc}/fr.md")
-            elif ref.para not in known_anchors[ref.doc]:
-                problems.append(f"{where}: {ref}: no paragraph {{#{ref.para}}} in sources/{ref.doc}")
+                problems.add("source_missing", **where, ref=str(ref), doc=ref.doc)
+                continue
+            if ref.para not in known_anchors[ref.doc]:
+                problems.add("paragraph_unknown", **where, ref=str(ref), doc=ref.doc, para=ref.para)
+                continue
+        if not ref.is_code_row and str(ref) not in rules.anchors:
+            problems.add("label_missing", **where, ref=str(ref), checked=known_anchors is not None)
 
+
+def _check_interpretations_and_pending(rules: Rules, problems: Problems) -> None:
     # Interpretations replaced after a date: the replacement exists, the chain ends.
     for it in rules.interpretations.values():
         seen = {it.id}
         cur = it
         while cur.replaced_by:
             if cur.replaced_by not in rules.interpretations:
-                problems.append(f"{cur.file}: [interpretations.{cur.id}]: replaced_by '{cur.replaced_by}' is not an interpretation")
+                problems.add("replaced_by_unknown", cur.file, f"interpretations.{cur.id}", key="replaced_by",
+                             name=cur.replaced_by)
                 break
             cur = rules.interpretations[cur.replaced_by]
             if cur.id in seen:
-                problems.append(f"{it.file}: [interpretations.{it.id}]: replaced_by goes round in a circle")
+                problems.add("replaced_by_circle", it.file, f"interpretations.{it.id}", key="replaced_by")
                 break
             seen.add(cur.id)
 
     # Known later changes not encoded yet.
     for pc in rules.pending:
-        where = f"meta.toml: [pending.{pc.id}]"
+        table = f"pending.{pc.id}"
         if pc.effective <= rules.known_valid_until:
-            problems.append(f"{where}: effective {pc.effective} is not after known_valid_until "
-                            f"{rules.known_valid_until}")
+            problems.add("pending_effective", META_FILE, table, key="effective", effective=pc.effective,
+                         until=rules.known_valid_until)
         if not rules.catalogue.has(f"warnings.{pc.warning}"):
-            problems.append(f"{where}: no message 'warnings.{pc.warning}' in messages.fr.toml and messages.nl.toml")
+            problems.add("pending_message", META_FILE, table, key="warning", name=pc.warning)
     for r in rules.references.values():
         for p in rules.parameters.values():
             for v in p.values:
                 if any(x.is_reference and x.reference_id == r.id for x in v.refs) and v.start < r.effective:
-                    problems.append(f"{p.file}: [{p.id}] value from {v.start}: cites changes#ref-{r.id}, "
-                                    f"which takes effect only on {r.effective}")
+                    problems.add("reference_not_yet", p.file, p.id, v.start, contains=f"ref-{r.id}",
+                                 ref=f"{REFERENCES_DOC}#ref-{r.id}", effective=r.effective)
 
-    # Catalogues: same keys, same placeholders, nothing empty.
-    cat = rules.catalogue
-    fr_keys, nl_keys = set(cat.messages.get("fr", {})), set(cat.messages.get("nl", {}))
-    for k in sorted(fr_keys - nl_keys):
-        problems.append(f"messages.nl.toml: missing translation of '{k}'")
-    for k in sorted(nl_keys - fr_keys):
-        problems.append(f"messages.fr.toml: missing translation of '{k}'")
-    for k in sorted(fr_keys & nl_keys):
-        for lang in LANGS:
-            if not cat.messages[lang][k].strip():
-                problems.append(f"messages.{lang}.toml: '{k}' is empty")
-        try:
-            if cat.placeholders("fr", k) != cat.placeholders("nl", k):
-                problems.append(
-                    f"messages: '{k}' has placeholders {sorted(cat.placeholders('fr', k))} in French "
-                    f"but {sorted(cat.placeholders('nl', k))} in Dutch"
-                )
-        except ValueError as e:
-            problems.append(f"messages: '{k}' is not a valid template: {e}")
-    # Every value of every vocabulary has its label in both languages.
+
+@functools.cache
+def _used_keys() -> dict[str, str]:
+    """Catalogue keys the package's code names literally -> "calculator/<module>.py:<line>".
+
+    b.warn("x") names warnings.x, error(field, "x") errors.x, Count(n, "x") units.x.one
+    and .other; say/text/Key take a key. Keys built from a vocabulary (labels.place_at.<place>)
+    are checked by the vocabulary loop of _check_catalogues."""
+    out: dict[str, str] = {}
+    for entry in resources.files("calculator").iterdir():
+        if not entry.name.endswith(".py") or entry.name in ("validation.py", "problems.py"):
+            continue
+        for node in ast.walk(ast.parse(entry.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            args = [a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else None for a in node.args]
+            keys: list[str] = []
+            if name == "warn" and args and args[0]:
+                keys = [f"warnings.{args[0]}"]
+            elif name == "error" and len(args) > 1 and args[1]:
+                keys = [f"errors.{args[1]}"]
+            elif name == "Count" and len(args) > 1 and args[1]:
+                keys = [f"units.{args[1]}.one", f"units.{args[1]}.other"]
+            elif name in ("say", "text", "Key") and args and args[0] and "." in args[0]:
+                keys = [args[0]]
+            for k in keys:
+                out.setdefault(k, f"calculator/{entry.name}:{node.lineno}")
+    for code in ERROR_CODES:
+        out.setdefault(f"errors.{code}", "calculator/errors.py")
+    return out
+
+
+def _check_catalogues(rules: Rules, problems: Problems) -> None:
+    """Both languages of each catalogue have the same keys, the same placeholders, nothing empty;
+    every key the code reads is there."""
+    needed: dict[str, str] = {}
     for name, items in label_key_lists().items():
         for value, key in items:
-            if not cat.has(key):
-                problems.append(f"messages: no label '{key}' for the {name} value '{value}'")
+            needed.setdefault(key, f"calculator/vocab.py ({name} '{value}')")
     for place in PLACES:
-        if not cat.has(f"labels.place_at.{place}"):
-            problems.append(f"messages: no label 'labels.place_at.{place}'")
-    return problems
+        needed.setdefault(f"labels.place_at.{place}", f"calculator/vocab.py (place '{place}')")
+    needed.update({k: v for k, v in _used_keys().items() if k not in needed})
+    for cat, files in ((rules.catalogue, MESSAGE_FILES), (rules.problem_catalogue, PROBLEM_FILES)):
+        def at(lang: str, key: str) -> dict:
+            section, _, last = key.rpartition(".")
+            return dict(file=files[lang], table=section, key=last)
+
+        keys = {lang: set(cat.messages.get(lang, {})) for lang in LANGS}
+        only = {lang: keys[lang] - keys[next(x for x in LANGS if x != lang)] for lang in LANGS}
+        misspelled = set()
+        for lang in LANGS:  # a key of one language only that resembles a key of the other only
+            other = next(x for x in LANGS if x != lang)
+            for k in sorted(only[lang] - misspelled):
+                close = [m for m in difflib.get_close_matches(k, sorted(only[other] - misspelled), n=1, cutoff=0.75)
+                         if m.rpartition(".")[0] == k.rpartition(".")[0]]
+                if close:
+                    misspelled |= {k, close[0]}
+                    # the misspelling is the key the code does not read
+                    wrong, meant, in_lang = (close[0], k, other) if close[0] not in needed and k in needed \
+                        else (k, close[0], lang)
+                    problems.add("catalogue_key_misspelled", **at(in_lang, wrong), name=wrong, meant=meant,
+                                 other=files[next(x for x in LANGS if x != in_lang)])
+        for lang in LANGS:
+            other = next(x for x in LANGS if x != lang)
+            for k in sorted(only[other] - misspelled):
+                problems.add("translation_key_missing", **at(lang, k), name=k, other=files[other])
+        for k in sorted(keys["fr"] & keys["nl"]):
+            for lang in LANGS:
+                if not cat.messages[lang][k].strip():
+                    problems.add("message_empty", **at(lang, k), name=k)
+            try:
+                if cat.placeholders("fr", k) != cat.placeholders("nl", k):
+                    problems.add("placeholders_differ", **at("nl", k), name=k,
+                                 fr=sorted(cat.placeholders("fr", k)), nl=sorted(cat.placeholders("nl", k)))
+            except ValueError as e:
+                problems.add("template_invalid", **at("fr", k), name=k, error=str(e))
+    cat = rules.catalogue
+    for key, source in needed.items():
+        if any(key in cat.messages.get(lang, {}) for lang in LANGS):
+            continue  # one language only: said by translation_key_missing above
+        section, _, last = key.rpartition(".")
+        problems.add("message_missing", MESSAGE_FILES["fr"], section, key=last, name=key, source=source)
+
+
+def problems_of(rules: Rules, known_anchors: Mapping[str, set[str]] | None = None,
+                files: Mapping[str, bytes] | None = None) -> list[Problem]:
+    """Every problem of the data, as records (empty list: valid).
+
+    A file that is missing or not valid TOML is the only thing reported: what its
+    tables would have held is unknown, so nothing is said about it."""
+    found = list(rules.problems)
+    if rules.broken_files or any(p.code == "file_missing" for p in found):
+        return [p for p in found if p.code in ("toml_syntax", "file_missing")]
+    problems = Problems(files if files is not None else read_data_files())
+    for key, n in rules.limits.items():
+        if n <= 0:
+            problems.add("limit_positive", META_FILE, "input_limits", key=key, name=key)
+    for key in REQUIRED_LIMITS:
+        if key not in rules.limits:
+            problems.add("limit_missing", META_FILE, "input_limits", name=key)
+    # A parameter with a problem of its own is not checked further (its values are partial).
+    damaged = {(p.file, p.table) for p in found if p.table}
+    _check_parameters(replace(rules, parameters={pid: p for pid, p in rules.parameters.items()
+                                                  if (p.file, pid) not in damaged}
+                              | {pid: replace(p, values=()) for pid, p in rules.parameters.items()
+                                 if (p.file, pid) in damaged}), problems)
+    _check_pseudocodes(rules, problems)
+    _check_refs(rules, known_anchors, problems)
+    _check_interpretations_and_pending(rules, problems)
+    _check_catalogues(rules, problems)
+    return found + problems.items
+
+
+def validation_problems(known_anchors: Mapping[str, set[str]] | None = None,
+                        files: Mapping[str, bytes] | None = None) -> list[Problem]:
+    """The problems of the package's data files (or the given ones), as records."""
+    files = files if files is not None else read_data_files()
+    return problems_of(parse_rules(files), known_anchors, files)
 
 
 def validate(known_anchors: Mapping[str, set[str]] | None = None,
-             files: Mapping[str, bytes] | None = None) -> list[str]:
-    """Validate the package's data files (or the given ones)."""
-    return validate_rules(parse_rules(files if files is not None else read_data_files()), known_anchors)
-
-
-def validate_located(known_anchors: Mapping[str, set[str]] | None = None,
-                     files: Mapping[str, bytes] | None = None) -> list[Located]:
-    """The same problems, each with its data file, line and what to do (for the build)."""
-    files = files if files is not None else read_data_files()
-    return locate_all(validate(known_anchors, files), files)
+             files: Mapping[str, bytes] | None = None, lang: str | None = None) -> list[str]:
+    """The same problems, rendered in the maintainer's language (`file:line: message`, then
+    `    fix: ...`)."""
+    return [p.render(lang) for p in validation_problems(known_anchors, files)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -346,20 +460,25 @@ def main(argv: list[str] | None = None) -> int:
 
     ap = argparse.ArgumentParser(prog="python -m calculator.validation", description=__doc__.split("\n\n")[0])
     ap.add_argument("--sources", help="folder of the source documents (default: ./sources if present)")
+    ap.add_argument("--lang", choices=LANGS, help=f"language of the messages (default: ${LANG_ENV}, else fr)")
     args = ap.parse_args(argv)
+    for stream in (sys.stdout, sys.stderr):  # the messages are French or Dutch, whatever the locale
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+    lang = maintainer_lang(args.lang)
     sources = Path(args.sources) if args.sources else Path("sources")
     anchors = collect_anchors(sources) if sources.is_dir() else None
+    words = problem_words(lang)
     if args.sources and anchors is None:
-        print(f"calculator.validation: {sources} is not a folder", file=sys.stderr)
+        print(words["cli.no_folder"].format(folder=sources), file=sys.stderr)
         return 1
-    problems = validate_located(anchors)
+    problems = validation_problems(anchors)
     for p in problems:
-        print(p, file=sys.stderr)
+        print(p.render(lang), file=sys.stderr)
     if problems:
-        print(f"calculator data: {len(problems)} problem(s)", file=sys.stderr)
+        print(words["cli.problems"].format(n=len(problems)), file=sys.stderr)
         return 1
-    checked = "with" if anchors is not None else "without"
-    print(f"calculator data: valid ({checked} the source anchors)")
+    print(words["cli.valid_with" if anchors is not None else "cli.valid_without"])
     return 0
 
 

@@ -7,7 +7,6 @@ come from `calculator.answer`, the package's public API.
 
 from __future__ import annotations
 
-import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -41,36 +40,32 @@ def code_attributes(code: str, lang: str) -> dict:
     }
 
 
-def check_calculator(docs, anchors: dict[str, set[str]], files: dict[str, bytes] | None = None) -> list[SourceProblem]:
+def check_calculator(docs, anchors: dict[str, set[str]], files: dict[str, bytes] | None = None,
+                     lang: str | None = None) -> list[SourceProblem]:
     """The calculator's data must cite paragraphs that exist, and know exactly
-    the pseudocodes of the annex table. Each problem names the data file, the
-    line and what to do (calculator.locate)."""
+    the pseudocodes of the annex table. Each problem is a record of the package
+    (calculator.problems.Problem: file, line, fix), told in the maintainer's
+    language (`lang`, else $CALCULATOR_LANG, else French)."""
     from calculator.params import parse_rules, read_data_files
-    from calculator.validation import validate_located
+    from calculator.problems import Problems
+    from calculator.validation import CODES_FILE, validation_problems
 
-    problems: list[SourceProblem] = []
     data_dir = ROOT / "calculator" / "data"
     files = files if files is not None else read_data_files()
-    for p in validate_located(known_anchors=anchors, files=files):
-        problems.append(SourceProblem(data_dir / p.file if p.file else data_dir, p.line, p.message, p.fix))
-    table = next((b for b in docs["annex-pseudocodes"]["fr"].blocks if b.kind == "table"
-                  and any(r.id.startswith("code-") for r in b.rows)), None)
-    annex_rows = {r.id.removeprefix("code-"): r.line for b in docs["annex-pseudocodes"]["fr"].blocks
+
+    def shown(p, path=None) -> SourceProblem:
+        return SourceProblem(path or (data_dir / p.file if p.file else data_dir), p.line, p.message(lang), p.fix(lang))
+
+    problems = [shown(p) for p in validation_problems(known_anchors=anchors, files=files)]
+    annex = docs["annex-pseudocodes"]["fr"]
+    table = next((b for b in annex.blocks if b.kind == "table" and any(r.id.startswith("code-") for r in b.rows)), None)
+    annex_rows = {r.id.removeprefix("code-"): r.line for b in annex.blocks
                   if b.kind == "table" for r in b.rows if r.id.startswith("code-")}
-    codes_text = files.get("pseudocodes.toml", b"").decode("utf-8", errors="replace").splitlines()
-    code_lines = {}
-    for i, line in enumerate(codes_text, 1):
-        if line.strip().startswith("code = "):
-            code_lines[line.split("=", 1)[1].strip().strip('"')] = i
     calc_codes = {pc.code for pc in parse_rules(files).pseudocodes}
-    annex_path = docs["annex-pseudocodes"]["fr"].path
+    found = Problems(files)
     for code in sorted(set(annex_rows) - calc_codes):
-        problems.append(SourceProblem(annex_path, annex_rows[code], f"pseudocode {code} is in the annex table but not in the calculator",
-                                      "add a [[codes]] entry for it to calculator/data/pseudocodes.toml with its attributes "
-                                      "(copy the entry of a similar code and change it)"))
+        problems.append(shown(found.add("annex_code_not_in_calculator", line=annex_rows[code], code=code), annex.path))
     for code in sorted(calc_codes - set(annex_rows)):
-        problems.append(SourceProblem(data_dir / "pseudocodes.toml", code_lines.get(code, 0),
-                                      f"pseudocode {code} is used by the calculator but is not in the annex table",
-                                      f"add its row '| {{#code-{code}}} {code} | … |' to the table of sources/annex-pseudocodes/fr.md "
-                                      f"and nl.md{f' (after line {table.line})' if table else ''}, or remove the [[codes]] entry"))
+        problems.append(shown(found.add("code_not_in_annex", CODES_FILE, "codes", pcode=code, key="code", code=code,
+                                        after=table.line if table else "?")))
     return problems

@@ -25,7 +25,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const PACKAGE = "calculator";
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 function fail(message) {
   process.stderr.write(`pyodide_run: error: ${message}\n`);
@@ -77,7 +77,15 @@ function percentile(sorted, p) {
 
 const round = (x) => Math.round(x * 1000) / 1000;
 
+let answered = false;
+// A runtime that cannot start (a damaged pyodide.asm.wasm) leaves loadPyodide() pending
+// for ever: Node then runs out of work and would exit 0 having printed nothing.
+process.on("beforeExit", () => {
+  if (!answered) fail("the Pyodide runtime stopped before answering (its messages are above)");
+});
+
 function writeAndExit(text) {
+  answered = true;
   process.stdout.write(text + "\n", () => process.exit(0));
 }
 

@@ -3,7 +3,7 @@
 # Debian's chromium (browser tests), a Python >= 3.12 virtual environment with
 # requirements.txt, and the npm packages of package-lock.json (the Pyodide runtime).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 stamp=.venv/.setup-stamp
 want=$(cat requirements.txt package-lock.json scripts/dev/setup.sh 2>/dev/null | sha256sum | cut -c1-16)
@@ -35,10 +35,14 @@ if [ ! -x .venv/bin/python ]; then
   echo "setup: creating .venv with $python"
   "$python" -m venv .venv
 fi
-.venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -r requirements.txt
+# A .venv or node_modules that is a link (a git worktree sharing another checkout's) is
+# left alone: installing through the link would change, or with npm ci empty, the other one.
+if [ ! -L .venv ]; then
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -r requirements.txt
+fi
 
-if [ -f package-lock.json ]; then
+if [ -f package-lock.json ] && [ ! -L node_modules ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 echo "$want" > "$stamp"

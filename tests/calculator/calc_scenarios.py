@@ -24,25 +24,34 @@ class Scenario:
     name: str
     request: dict
     spec: dict = field(repr=False)
+    line: int = 0   # the line of its [[case]] in the file
 
     @property
     def id(self) -> str:
         return f"{self.file}: {self.name}"
 
+    @property
+    def where(self) -> str:
+        """tests/calculator/scenarios/<file>:<line>, for a failure message."""
+        return f"tests/calculator/scenarios/{self.file}:{self.line}"
+
 
 def load_scenarios(directory: Path = SCENARIO_DIR) -> list[Scenario]:
     out = []
     for path in sorted(directory.glob("*.toml")):
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+        case_lines = [n for n, line in enumerate(text.splitlines(), 1) if line.strip() == "[[case]]"]
         question = data.get("question")
         for i, case in enumerate(data.get("case", [])):
             unknown = set(case) - CASE_KEYS
             if unknown or "name" not in case or "request" not in case:
-                raise ValueError(f"{path.name} case #{i + 1}: needs name and request; unknown keys {sorted(unknown)}")
+                raise ValueError(f"{path.name}:{case_lines[i] if i < len(case_lines) else 0} case #{i + 1}: needs name and request; unknown keys {sorted(unknown)}")
             request = dict(case["request"])
             if question is not None:
                 request = {"question": question, **request}
-            out.append(Scenario(path.name, case["name"], request, case))
+            line = case_lines[i] if i < len(case_lines) else 0
+            out.append(Scenario(path.name, case["name"], request, case, line))
     names = [s.id for s in out]
     duplicates = {n for n in names if names.count(n) > 1}
     if duplicates:

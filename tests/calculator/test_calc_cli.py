@@ -6,9 +6,11 @@ from pathlib import Path
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
 
 import pytest
 from hypothesis import given, settings
@@ -73,14 +75,54 @@ def test_the_validation_command():
     assert p.returncode == 0, p.stderr.decode()
 
 
-@pytest.mark.skipif(not shutil.which("python3.11"), reason="python3.11 is not installed on this machine")
-def test_python_3_11_gives_the_same_answers():
+# Every Python the package says it supports (pyproject.toml's classifiers), but the one running
+# the tests: each installed one must give the very same answers, byte for byte.
+SUPPORTED = [c.rsplit(" :: ", 1)[1] for c in
+             tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["classifiers"]
+             if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c)]
+OTHERS = [v for v in SUPPORTED if v != "%d.%d" % sys.version_info[:2]]
+ANSWER_EACH_LINE = (
+    "import sys, calculator\n"
+    "print(sys.version_info[0], sys.version_info[1])\n"
+    "for line in sys.stdin.read().splitlines():\n"
+    "    print(calculator.answer_json(line))\n"
+)
+
+
+def answers_of(python: str, requests: list) -> tuple[str, list[str]]:
+    """(the interpreter's "major minor", its answer_json for each request), in one process."""
+    p = subprocess.run([python, "-c", ANSWER_EACH_LINE], input="\n".join(json.dumps(r) for r in requests) + "\n",
+                       capture_output=True, text=True, cwd=REPO, env={**ENV, "PYTHONIOENCODING": "utf-8"}, timeout=120)
+    assert p.returncode == 0, p.stderr
+    version, *out = p.stdout.splitlines()
+    return version.replace(" ", "."), out
+
+
+def runs(python: str | None) -> bool:
+    # a pyenv shim exists for every installed version but runs only the selected ones
+    return bool(python) and subprocess.run([python, "-c", ""], capture_output=True, timeout=60).returncode == 0
+
+
+def test_the_supported_versions_are_read():
+    assert "3.11" in SUPPORTED and len(OTHERS) == len(SUPPORTED) - 1
+
+
+@pytest.mark.parametrize("version", OTHERS)
+def test_another_supported_python_gives_the_same_answers(version):
     from tests.calculator.calc_scenarios import load_scenarios
 
-    for s in load_scenarios()[::7]:
-        stdin = json.dumps(s.request).encode()
-        a, b = run(stdin), run(stdin, python=shutil.which("python3.11"))
-        assert (a.returncode, a.stdout) == (b.returncode, b.stdout), s.id
+    python = shutil.which(f"python{version}")
+    if not runs(python):
+        pytest.skip(f"python{version} is not installed on this machine")
+    requests = [s.request for s in load_scenarios()] + [{"question": "networks", "date": "2023-10-01", "age": 1e308},
+                                                        {"question": "x"}, [], "text", None]
+    here, ours = answers_of(sys.executable, requests)
+    there, theirs = answers_of(python, requests)
+    assert (here, there) == ("%d.%d" % sys.version_info[:2], version), f"python{version} runs Python {there}"
+    assert here != there
+    assert len(ours) == len(theirs) == len(requests)
+    differ = [(r, a, b) for r, a, b in zip(requests, ours, theirs) if a != b]
+    assert not differ, f"{len(differ)} answer(s) differ between Python {here} and {there}; first: {differ[0]}"
 
 
 json_values = st.recursive(
@@ -98,3 +140,22 @@ def test_the_exit_code_says_whether_there_is_an_answer(value):
     out = json.loads(p.stdout)
     assert p.returncode == (0 if out["ok"] else 1)
     assert b"Traceback" not in p.stderr
+
+
+def test_broken_data_give_file_line_and_fix_not_a_traceback(tmp_path):
+    """A maintainer's typo in calculator/data: the CLI says where and what to do (exit 3)."""
+    import shutil
+
+    shutil.copytree(REPO / "calculator", tmp_path / "calculator",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    data = tmp_path / "calculator" / "data" / "contribution.toml"
+    data.write_text(data.read_text(encoding="utf-8").replace("[[copay_group.values]]", "[[copay_group.values]", 1),
+                    encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "CALCULATOR_LANG": "fr"}
+    p = subprocess.run([sys.executable, "-m", "calculator"], input=b'{"question": "networks", "date": "2023-10-01", "age": 16}',
+                       capture_output=True, cwd=tmp_path, env=env, timeout=60)
+    err = p.stderr.decode("utf-8")
+    assert p.returncode == 3, err
+    assert "Traceback" not in err
+    assert "calculator/data/contribution.toml:" in err and "fix:" in err
+    assert err.count("fix:") == 1, err  # one problem, one message

@@ -16,7 +16,7 @@ SCENARIOS = load_scenarios()
 def test_scenario(scenario):
     answer = calculator.answer(scenario.request)
     problems = check(scenario, answer)
-    assert not problems, "\n".join(problems)
+    assert not problems, f"{scenario.where}: scenario {scenario.name!r}\n" + "\n".join(problems)
     # The JSON interface gives exactly the same answer.
     assert json.loads(calculator.answer_json(json.dumps(scenario.request))) == answer
 
@@ -52,3 +52,15 @@ def test_both_sides_of_every_effective_date_and_age_bound():
     for d in ("2024-01-31", "2024-02-01", "2024-03-31", "2024-04-01"):
         for age in (23, 24):
             assert (d, age) in sides, (d, age)
+
+
+def test_each_scenario_knows_its_file_and_line():
+    """A failing scenario names tests/calculator/scenarios/<file>:<line> (its [[case]]),
+    so a maintainer finds it without searching."""
+    from tests.calculator.calc_scenarios import SCENARIO_DIR
+
+    for s in SCENARIOS:
+        lines = (SCENARIO_DIR / s.file).read_text(encoding="utf-8").splitlines()
+        assert lines[s.line - 1].strip() == "[[case]]", s.where
+        following = "\n".join(lines[s.line:s.line + 40])
+        assert repr(s.name)[1:-1] in following or s.name in following, (s.where, s.name)

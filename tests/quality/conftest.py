@@ -17,13 +17,17 @@ from __future__ import annotations
 
 import pytest
 
-from tests.quality.qa import FIGURES, Watch, ensure_site, make_context, make_hosted_server, site_pages
+from tests.conftest import ensure_site, selects, site_is_built
+from tests.quality.qa import FIGURES, Watch, make_context, make_hosted_server, site_pages
 
 
 def pytest_generate_tests(metafunc):
     if "page" in metafunc.fixturenames:
-        ensure_site()
-        pages = site_pages()
+        # The pages are those of the built site: build it now, unless the run leaves
+        # out every test that needs it (`make test-fast`), which then has no page to test.
+        if selects(metafunc.config, "build") or selects(metafunc.config, "build", "browser"):
+            ensure_site()
+        pages = site_pages() if site_is_built() else []
         metafunc.parametrize("page", pages, ids=[p or "home" for p in pages])
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 from collections import defaultdict
 from html.parser import HTMLParser
@@ -35,11 +33,6 @@ def site_pages(site: Path = SITE) -> list[str]:
 
 def lang_of(page: str) -> str:
     return "nl" if page.startswith("nl/") else "fr"
-
-
-def ensure_site() -> None:
-    if not (SITE / "index.html").exists() or not (SITE / "nl" / "index.html").exists():
-        subprocess.run([sys.executable, "-m", "scripts.build"], check=True, cwd=ROOT)
 
 
 # --- a local "static host" that sends the headers of site/_headers -----------------

@@ -14,7 +14,7 @@ from tests.calculator.calc_jsonschema import errors as schema_errors
 from calculator.i18n import PublishedDate
 from calculator.params import load_rules, read_data_files
 from calculator.schema import schema
-from calculator.validation import validate
+from calculator.validation import validation_problems
 
 RULES = load_rules()
 ANSWER_SCHEMA = {"$ref": "#/$defs/answer", "$defs": schema()["$defs"]}
@@ -145,24 +145,24 @@ def mutate(name: str, old: str, new: str) -> dict[str, bytes]:
     return files
 
 
-@pytest.mark.parametrize("name, old, new, message", [
+@pytest.mark.parametrize("name, old, new, code", [
     ("contribution.toml", 'ref = "changes#ref-press-2024-02-free-youth"', 'ref = "changes#ref-nope"',
-     "unknown reference 'changes#ref-nope'"),
-    ("references.toml", '\nkind = "press"', '\nkind = "blog"', "kind must be one of"),
-    ("references.toml", '\npublished = "2024-01"', '\npublished = 2024-01-15', "write published as a quoted string"),
-    ("references.toml", '\npublished = "2024-01"', '\npublished = "2024-13"', "is not a real date"),
-    ("references.toml", 'url = "https://helan.be/"', 'url = "helan.be"', "url must start with https://"),
+     "reference_unknown"),
+    ("references.toml", '\nkind = "press"', '\nkind = "blog"', "reference_kind"),
+    ("references.toml", '\npublished = "2024-01"', '\npublished = 2024-01-15', "published_quoted"),
+    ("references.toml", '\npublished = "2024-01"', '\npublished = "2024-13"', "published_not_a_date"),
+    ("references.toml", 'url = "https://helan.be/"', 'url = "helan.be"', "url_https"),
     ("references.toml", '\neffective = 2024-02-01\nlabel = { fr = "gratuit jusqu', '\neffective = 2024-03-01\nlabel = { fr = "gratuit jusqu',
-     "which takes effect only on 2024-03-01"),
-    ("meta.toml", "effective = 2024-04-01", "effective = 2024-03-01", "is not after known_valid_until"),
+     "reference_not_yet"),
+    ("meta.toml", "effective = 2024-04-01", "effective = 2024-03-01", "pending_effective"),
     ("meta.toml", 'warning = "convention_2024_not_encoded"', 'warning = "convention_2025"',
-     "no message 'warnings.convention_2025'"),
+     "pending_message"),
     ("contribution.toml", 'start = 2024-02-01\nvalue = 23', 'start = 2024-02-01\nvalue = "23"',
-     "expected a whole number of years or \"none\""),
+     "age_limit"),
 ])
-def test_broken_references_and_pending_changes_are_refused(name, old, new, message):
-    problems = validate(files=mutate(name, old, new))
-    assert any(message in p for p in problems), problems
+def test_broken_references_and_pending_changes_are_refused(name, old, new, code):
+    problems = validation_problems(files=mutate(name, old, new))
+    assert any(p.code == code and p.file and p.line > 0 for p in problems), problems
 
 
 def test_answers_are_json_and_match_the_schema_on_both_sides():

@@ -1,6 +1,8 @@
 """The pages a reader needs, checked on the built HTML of both languages."""
 
 import re
+import tomllib
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -9,6 +11,7 @@ import pytest
 from scripts.check.sources import load_checked
 
 DOCS = load_checked()
+GLOSSARY = tomllib.loads((Path(__file__).resolve().parents[2] / "data" / "glossary.toml").read_text(encoding="utf-8"))["term"]
 LANGS = {"fr": "", "nl": "nl/"}
 RESERVED = {"791976", "792013", "792050", "792131", "792352", "792094", "793951", "793973"}
 
@@ -70,9 +73,32 @@ def test_document_pages_have_their_card_and_say_which_text_prevails(site, doc):
             assert ("Traduction non officielle" if lang == "fr" else "Niet-officiële vertaling") in html
 
 
-def test_circular_is_published_once(site):
-    pages = [p for p in site.rglob("index.html") if "Circulaire 8761 du 21/10/2022" in p.read_text(encoding="utf-8")]
-    assert {p.parent.name for p in pages if "nl" not in p.parts} <= {"circular-8761", "timeline", "glossary", "staff", "parents", "search", "site"}
+def plain_text(html: str) -> str:
+    """A page's text without its markup, its scripts and its styles, spaces collapsed."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", html)))
+
+
+def longest_paragraphs(src, n: int = 3) -> list[str]:
+    """The text's n longest paragraphs written without inline markup (so the page shows them verbatim)."""
+    plain = [b.text for b in src.blocks if b.kind == "para" and not re.search(r"[\[\]*`{}<>_|\\]", b.text)]
+    return sorted(plain, key=len, reverse=True)[:n]
+
+
+def published_texts(site: Path) -> dict[tuple[str, str], set[str]]:
+    """(document, language) -> every page of the site that shows one of its longest paragraphs."""
+    pages = {p.relative_to(site).as_posix(): plain_text(p.read_text(encoding="utf-8"))
+             for p in site.rglob("*.html") if "assets" not in p.relative_to(site).parts}
+    return {(doc, lang): {page for page, text in pages.items() if any(para in text for para in longest_paragraphs(src))}
+            for doc, langs in DOCS.items() for lang, src in langs.items()}
+
+
+def test_each_text_is_published_once_in_each_language(site):
+    published = published_texts(site)
+    assert len(published) == 2 * len(DOCS) >= 10
+    for (doc, lang), pages in sorted(published.items()):
+        assert longest_paragraphs(DOCS[doc][lang]), f"{doc} ({lang}) has no paragraph to look for"
+        assert pages == {f"{LANGS[lang]}{doc}/index.html"}, f"{doc} ({lang}) is on {sorted(pages)}"
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -92,11 +118,14 @@ def test_pseudocode_table_lists_45_codes_with_attributes_and_permalinks(site, la
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("page", ["", "circular-8761", "riziv-note-clb", "pseudocodes", "parents", "staff"])
 def test_abbreviations_show_their_meaning_as_tooltips(site, lang, page):
-    _, parsed = parse(site, lang, page)
-    assert parsed.abbr_titles, "no abbreviation tooltip on the page"
-    for abbr in ("SPPL", "CPMS", "CLB"):
-        if abbr in parsed.abbr_titles:
-            assert len(parsed.abbr_titles[abbr]) > len(abbr)
+    """Every abbreviation of the glossary that the page's text uses shows, as its tooltip,
+    the glossary's meaning in the page's language."""
+    html, parsed = parse(site, lang, page)
+    text = plain_text(html.split("<article", 1)[1].split("</article>", 1)[0])
+    meaning = {t["abbr"]: t[lang] for t in GLOSSARY}
+    used = [a for a in meaning if re.search(rf"(?<![\w-]){re.escape(a)}(?![\w-])", text)]
+    assert used, "the page uses no abbreviation of the glossary"
+    assert {a: parsed.abbr_titles.get(a) for a in used} == {a: meaning[a] for a in used}
 
 
 @pytest.mark.parametrize("lang", LANGS)
