@@ -31,7 +31,7 @@ class CourseRequest(Session):
     first_session: bool = spec("boolean", default=True, label="course_first")
     sessions: int = spec("integer", minimum=1, maximum="course_sessions_max", default=10)
     # to compare with the maximum per 12 months: both or none
-    care_type: str | None = spec("choice", vocab="care_type", required=False, default="sppl", hint=True,
+    care_type: str | None = spec("choice", vocab="quota_care_type", required=False, default="support", hint=True,
                                  together=QUOTA_GROUP)
     network: str | None = spec("choice", vocab="network", required=False, default="children_adolescents",
                                hint=True, together=QUOTA_GROUP)
@@ -56,10 +56,11 @@ class CourseResult:
     total_cents: int | None         # None when not_allowed
     standard_total_cents: int       # the counted sessions x the usual amount (without BIM, first session paid)
     breakdown: list[CourseLine]     # the sessions the totals count (within the maximum)
-    max_sessions: int | None        # with care_type and network
-    exceeds_quota: bool | None
+    max_sessions: int | None        # with care_type and network; None also when there is no maximum or none is known
+    exceeds_quota: bool | None      # None without care_type and network, or when no maximum is known
     # with care_type and network: how many requested sessions lie beyond the maximum (0 when
-    # none); they are counted in no total. None without care_type and network.
+    # none, or when there is no maximum); they are counted in no total. None without care_type
+    # and network, or when no source of ours gives the maximum.
     sessions_over_cap: int | None = result_field(minimum=0)
 
 
@@ -71,11 +72,12 @@ def course(req: CourseRequest, rules: Rules) -> Answer:
     n = req.sessions
     # The maximum is read first (it decides how many sessions the totals count) and
     # cited after the contribution's rules, in the order the explanation uses them.
-    maximum = over = exceeds = None
+    maximum = over = exceeds = status = None
     if req.care_type is not None:
-        maximum = cap(b, req.care_type, req.network, req.modality)
-        over = max(0, n - maximum)
-        exceeds = over > 0
+        maximum, status = cap(b, req.care_type, req.network, req.modality)
+        if status != "not_known":
+            over = max(0, n - maximum) if maximum is not None else 0
+            exceeds = over > 0
     counted = n - (over or 0)
     first = assess(b, req.route, req.place, req.modality, req.bim, req.first_session, explain=False, age=req.age)
     standard_total = counted * first.standard_amount_cents
@@ -114,7 +116,12 @@ def course(req: CourseRequest, rules: Rules) -> Answer:
                          network=Key(f"labels.network.{req.network}"))
             b.say("course.over_cap", over=Count(over, f"{req.modality}_sessions"), **words)
             b.warn("course_exceeds_quota", sessions=Count(n, "sessions"), **words)
-        b.interpret("course-sessions-in-one-window")
+        elif status == "no_maximum":
+            b.say("course.no_maximum")
+        elif status == "not_known":
+            b.say("course.maximum_not_known")
+        if status != "not_known":
+            b.interpret("course-sessions-in-one-window")
     else:
         b.say("course.no_cap")
     b.interpret("course-one-date")
