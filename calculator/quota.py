@@ -144,7 +144,8 @@ def quota(req: QuotaRequest, rules: Rules) -> Answer:
         key = "quota.no_maximum" if status == "no_maximum" else "quota.not_known"
         b.say(key, modality=Key(f"units.{req.modality}_sessions.other"), **labels)
     if average is not None:
-        b.say("quota.average_and_maximum", average=average, maximum=maximum)
+        b.say("quota.average_and_maximum", average=average, maximum=maximum,
+              para=str(b.value(quota_parameter(req.care_type, req.network, req.modality)).ref))
         b.interpret("sps-average-and-maximum")
     remaining = reached = None
     if req.sessions_used is not None and maximum is not None:
