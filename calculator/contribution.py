@@ -15,7 +15,7 @@ Rules (calculator/data/contribution.toml):
 - no_contribution_max_age: before 1/02/2024 "none" (circular-8761#cost-3: the
   same amounts at every age, interpretation amounts-do-not-depend-on-age); from
   1/02/2024, 23: children and young people up to 23 inclusive pay nothing,
-  whatever the place (public announcements changes#ref-press-2024-02-free-youth
+  at any place the route allows (public announcements changes#ref-press-2024-02-free-youth
   and changes#ref-helan-2024-free-youth; interpretation free-young-people-2024).
 """
 
@@ -28,6 +28,7 @@ from .answer import Answer, Builder
 from .declare import age_spec, date_spec, result_field, spec
 from .i18n import Count, Key, Money
 from .params import Rules, to_cents
+from .vocab import CENTRE_ROUTES, route_parameter
 
 QUESTION = "contribution"
 
@@ -39,6 +40,8 @@ class Session:
     date: _dt.date = date_spec()
     age: int = age_spec()
     route: str = spec("choice", vocab="route", default="outside", hint=True)
+    # which centre, for the routes a centre organises (its community's text applies)
+    centre: str | None = spec("choice", vocab="centre", hint=True, when={"route": CENTRE_ROUTES})
     place: str = spec("choice", vocab="place", default="psychologist_office")
     modality: str = spec("choice", vocab="modality", default="individual")
     bim: bool = spec("boolean", default=False, hint=True)
@@ -81,14 +84,16 @@ def _codes_in_force(b: Builder) -> bool:
 
 
 def assess(b: Builder, route: str, place: str, modality: str, bim: bool, first_session: bool,
-           explain: bool = True, age: int | None = None) -> Assessment:
+           explain: bool = True, age: int | None = None, *, centre: str | None = None) -> Assessment:
     """Decide the contribution for one session; cites the rules it uses.
 
     With explain=False nothing is said (used by `course` for the sessions after the first).
     """
     say = b.say if explain else (lambda *a, **k: None)
     place_at = Key(f"labels.place_at.{place}")
-    route_param = f"route_{route}"
+    route_param = route_parameter(route, centre)
+    if centre is not None:
+        b.interpret("which-centre")
     route_value = b.value(route_param)
     b.cite_value(route_value)
     rule = route_value.value
@@ -99,17 +104,27 @@ def assess(b: Builder, route: str, place: str, modality: str, bim: bool, first_s
         say(f"contribution.not_allowed.{route}", place_at=place_at)
         if route == "outside":
             b.interpret("outside-not-at-school")
+        if route == "independent_psychologist":
+            b.interpret("independent-psychologist")
+        _circular_promise(b, route_param, route_value, place)
         return Assessment("not_allowed", "place_not_allowed", None, standard, None)
 
     # 2. The session is free because the CPMS/CLB arranged it at an agreed place
     #    (circular-8761#cost-1 before 1/09/2023; amendment-5 §1/1 from then on).
     if place in rule["free"]:
         later = b.param(route_param).next_after(route_value)
-        if rule["basis"] == "circular":
-            say("contribution.free_circular", place_at=place_at)
-            b.interpret("circular-before-amendment")
-            if later is not None:
-                b.warn("federal_basis_later", date=later.start)
+        if rule["basis"] in ("circular", "note"):
+            say("contribution.free_circular" if rule["basis"] == "circular" else f"contribution.free_note.{route}",
+                place_at=place_at)
+            b.interpret("circular-before-amendment" if rule["basis"] == "circular" else "note-before-amendment")
+            if route == "independent_psychologist":
+                b.interpret("independent-psychologist")
+            if later is not None and place not in later.value["free"] + later.value["not_allowed"]:
+                # §1/1 does not cover this route: from then on the contribution is due
+                b.warn("free_ends_later", date=later.start)
+            elif later is not None:
+                b.warn("federal_basis_later" if rule["basis"] == "circular" else "federal_basis_later_note",
+                       date=later.start)
                 if place in later.value["not_allowed"]:
                     b.warn("place_not_allowed_later", date=later.start, place_at=place_at)
         else:
@@ -124,8 +139,10 @@ def assess(b: Builder, route: str, place: str, modality: str, bim: bool, first_s
                 say("contribution.billing_reserved")
         return Assessment("free", "no_contribution_arrangement", 0, standard, billing)
 
-    # 3. From 1/02/2024: nothing to pay up to 23 years inclusive, whatever the place
-    #    (no_contribution_max_age; "none" before, when age does not change the amount).
+    # 3. From 1/02/2024: nothing to pay up to 23 years inclusive, at any place the route
+    #    allows (no_contribution_max_age; "none" before, when age does not change the
+    #    amount). It comes after steps 1 and 2: the place says whether the session belongs
+    #    to the route at all, whatever the age (interpretation free-young-people-2024).
     youth = b.value("no_contribution_max_age")
     if youth.value != "none" and age is not None:
         b.cite_value(youth)
@@ -141,10 +158,17 @@ def assess(b: Builder, route: str, place: str, modality: str, bim: bool, first_s
     # 4. Otherwise the usual contribution applies.
     _standard(b, modality, cite=True)
     billing = "standard_codes" if _codes_in_force(b) else None
-    if route != "outside":
+    if route == "independent_psychologist":
+        # neither the centre nor another organisation holds a convention: §1/1 does not apply
+        # (riziv-note-clb#route-1: the psychologist charges the remgeld)
+        say("contribution.independent_pays")
+        b.interpret("independent-psychologist")
+        _circular_promise(b, route_param, route_value, place)
+    elif route != "outside":
         free_at = [Key(f"labels.place_at.{p}") for p in rule["free"]]
         say("contribution.conditions_not_met", place_at=place_at, free_at=free_at)
         b.interpret("arrangement-elsewhere")
+        _circular_promise(b, route_param, route_value, place)
     first_free = b.value("first_session_free")
     if first_session:
         b.cite_value(first_free)
@@ -170,6 +194,17 @@ def assess(b: Builder, route: str, place: str, modality: str, bim: bool, first_s
     return Assessment("pay", "usual_contribution", standard, standard, billing)
 
 
+def _circular_promise(b: Builder, route_param: str, route_value, place: str) -> None:
+    """From 1/09/2023 the answer follows the convention's §1/1; where the circular
+    promised a free session at this place (circular-8761#cost-1), it warns."""
+    promised = [v for v in b.param(route_param).values if v.start < route_value.start
+                and v.value["basis"] == "circular" and place in v.value["free"]]
+    if promised:
+        b.cite(promised[-1].ref)
+        b.warn("circular_promise", date=route_value.start)
+        b.interpret("circular-promise-after-amendment")
+
+
 def interpret_age(b: Builder) -> None:
     """Before 1/02/2024 the age does not change the amount; from then on it does."""
     if b.value("no_contribution_max_age").value == "none":
@@ -186,7 +221,7 @@ def _standard(b: Builder, modality: str, cite: bool) -> int:
 
 def contribution(req: ContributionRequest, rules: Rules) -> Answer:
     b = Builder(rules, QUESTION, req.date)
-    a = assess(b, req.route, req.place, req.modality, req.bim, req.first_session, age=req.age)
+    a = assess(b, req.route, req.place, req.modality, req.bim, req.first_session, age=req.age, centre=req.centre)
     interpret_age(b)
     return b.build(ContributionResult(
         req.route, req.place, req.modality, req.bim, req.first_session,

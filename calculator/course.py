@@ -79,18 +79,19 @@ def course(req: CourseRequest, rules: Rules) -> Answer:
             over = max(0, n - maximum) if maximum is not None else 0
             exceeds = over > 0
     counted = n - (over or 0)
-    first = assess(b, req.route, req.place, req.modality, req.bim, req.first_session, explain=False, age=req.age)
+    first = assess(b, req.route, req.place, req.modality, req.bim, req.first_session, explain=False, age=req.age,
+                   centre=req.centre)
     standard_total = counted * first.standard_amount_cents
     lines: list[CourseLine] = []
     total: int | None
     if first.outcome == "not_allowed":
         # Say why, once, with the contribution's own sentence.
-        assess(b, req.route, req.place, req.modality, req.bim, req.first_session, age=req.age)
+        assess(b, req.route, req.place, req.modality, req.bim, req.first_session, age=req.age, centre=req.centre)
         total = None
         outcome = "not_allowed"
     else:
-        rest = assess(b, req.route, req.place, req.modality, req.bim, False, explain=False, age=req.age) \
-            if counted > 1 else None
+        rest = assess(b, req.route, req.place, req.modality, req.bim, False, explain=False, age=req.age,
+                      centre=req.centre) if counted > 1 else None
         if rest is not None and rest.amount_cents == first.amount_cents and rest.reason == first.reason:
             lines.append(CourseLine(counted, first.amount_cents, first.reason))
         else:
@@ -100,7 +101,7 @@ def course(req: CourseRequest, rules: Rules) -> Answer:
         total = sum(line.count * line.amount_cents for line in lines)
         outcome = "free" if first.outcome == "free" else "pay"
         # Explain: the first session, then the others, then the total.
-        assess(b, req.route, req.place, req.modality, req.bim, req.first_session, age=req.age)
+        assess(b, req.route, req.place, req.modality, req.bim, req.first_session, age=req.age, centre=req.centre)
         if len(lines) == 2:
             key = "course.then_one" if lines[1].count == 1 else "course.then_many"
             b.say(key, count=lines[1].count, amount=Money(lines[1].amount_cents))

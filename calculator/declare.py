@@ -96,7 +96,7 @@ def spec(kind: str, *, vocab: str | None = None, minimum: int | str | None = Non
     vocab: the vocabulary of a choice (calculator/vocab.py LABELLED). minimum,
     maximum: an int or a key of [input_limits]. label: the catalogue key's last
     part (form.label.<label>, default the field's name); hint=True: form.hint.<label>.
-    A field that is not required defaults to None in the dataclass.
+    A field that is not required, or taken only `when`, defaults to None in the dataclass.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
@@ -104,7 +104,10 @@ def spec(kind: str, *, vocab: str | None = None, minimum: int | str | None = Non
         raise ValueError("a choice, and only a choice, names its vocabulary")
     declared = _Declared(kind, required, vocab, minimum, maximum, default, label, hint, tuple(together),
                          {k: tuple(v) for k, v in (when or {}).items()}, tuple(excludes), tuple(optional_with))
-    extra = {} if required and not optional_with else {"default": None}
+    # a field that may be absent (not required, required only with others absent, or
+    # taken only when other fields hold some values) defaults to None
+    # (keyword-only: requests are built by name, and a required field may follow it)
+    extra = {} if required and not optional_with and not when else {"default": None, "kw_only": True}
     return dataclasses.field(metadata={_SPEC: declared}, **extra)
 
 

@@ -18,6 +18,7 @@ from .contribution import assess
 from .declare import date_spec, result_field, spec
 from .i18n import Count, Money
 from .params import Rules, to_cents
+from .vocab import CENTRE_ROUTES
 
 QUESTION = "fees"
 SESSIONS = ("individual_session", "group_session")
@@ -43,6 +44,7 @@ class FeesRequest:
     # the patient's situation: only for a session, all or none
     route: str | None = spec("choice", vocab="route", required=False, default="outside", hint=True,
                              together=CONTEXT, when={"service": SESSIONS})
+    centre: str | None = spec("choice", vocab="centre", hint=True, when={"service": SESSIONS, "route": CENTRE_ROUTES})
     place: str | None = spec("choice", vocab="place", required=False, default="psychologist_office",
                              together=CONTEXT, when={"service": SESSIONS})
     bim: bool | None = spec("boolean", required=False, default=False, hint=True, together=CONTEXT,
@@ -113,8 +115,15 @@ def fees(req: FeesRequest, rules: Rules) -> Answer:
         if modality == "individual":
             splits.append(Split("bim", bim, net(bim)))
         splits.append(Split("free", 0, net(0)))
+        # From 1/02/2024 a young person pays nothing (no_contribution_max_age): the
+        # question has no age, so the answer says both (interpretation free-young-people-2024).
+        youth = b.value("no_contribution_max_age")
+        young = None if youth.value == "none" else {"max_age": Count(youth.value, "years"), "since": youth.start}
+        if young:
+            b.cite_value(youth)
+            b.interpret("free-young-people-2024")
         if req.route is not None:
-            a = assess(b, req.route, req.place, modality, req.bim, req.first_session)
+            a = assess(b, req.route, req.place, modality, req.bim, req.first_session, centre=req.centre)
             if a.outcome == "not_allowed":
                 eligible = False
             else:
@@ -125,14 +134,20 @@ def fees(req: FeesRequest, rules: Rules) -> Answer:
                     b.say(key, patient=Money(patient), network=Money(network), participants=count)
                 else:
                     b.say("fees.split_group_unknown", patient=Money(patient))
-        elif modality == "individual":
-            b.say("fees.splits_individual", usual=Money(usual), usual_net=Money(fee - usual),
-                  bim=Money(bim), bim_net=Money(fee - bim), fee=Money(fee))
-        elif count is not None:
-            b.say("fees.splits_group", usual=Money(usual), participants=count,
-                  usual_net=Money(fee - usual * count), fee=Money(fee))
+                if young and patient:
+                    b.say("fees.young_pay_nothing", **young, fee=Money(fee))
         else:
-            b.say("fees.split_group_unknown", patient=Money(usual))
+            if young:
+                b.say("fees.splits_young", **young, fee=Money(fee))
+            prefix = "fees.splits_older_" if young else "fees.splits_"
+            if modality == "individual":
+                b.say(prefix + "individual", usual=Money(usual), usual_net=Money(fee - usual),
+                      bim=Money(bim), bim_net=Money(fee - bim), fee=Money(fee))
+            elif count is not None:
+                b.say(prefix + "group", usual=Money(usual), participants=count,
+                      usual_net=Money(fee - usual * count), fee=Money(fee))
+            else:
+                b.say("fees.split_group_unknown", patient=Money(usual))
     else:
         patient, network = 0, fee
         if req.service == "group_second_provider":

@@ -30,7 +30,7 @@ from .declare import TODAY, request_fields
 # labels and conditions are declared with each question, calculator/declare.py):
 # the order of the controls in the form (the date last: it rarely changes) ...
 ORDER = ("service", "lookup", "code", "code_care_type", "code_modality", "kind", "team", "situation", "age",
-         "route", "place", "modality", "bim", "first_session", "sessions", "course_first", "compare",
+         "route", "centre", "place", "modality", "bim", "first_session", "sessions", "course_first", "compare",
          "care_type", "network", "sessions_used", "participants", "providers", "fee_care_type", "date")
 # ... the choices shown as a list rather than as buttons ...
 SELECTS = frozenset({"service", "code_care_type", "code_modality", "kind", "team", "place", "fee_care_type"})
@@ -93,12 +93,13 @@ def _controls() -> tuple[Control, ...]:
     for q in QUESTIONS:
         fields = request_fields(q)
         key_of = {f.name: f.label.removeprefix("form.label.") for f in fields}
+        grouped = {f.name for f in fields if f.together}
         excluded = {name for f in fields for name in f.excludes}
         switch, alternative = GROUP_SWITCH.get(q), ALTERNATIVE.get(q)
         for f in fields:
             key = key_of[f.name]
             condition = {key_of[k]: list(allowed) for k, allowed in f.when.items()}
-            if f.together and switch:
+            if switch and (f.together or grouped & set(f.when)):  # in the group, or shown by one of it
                 condition[switch] = [True]
             if alternative and (f.excludes or f.name in excluded):
                 condition[alternative[0]] = [alternative[1][1] if f.excludes else alternative[1][0]]
@@ -317,7 +318,8 @@ def _holds(control: Control, text: str) -> bool:
     if control.kind == "checkbox":
         return text in ("true", "false")
     if control.kind in ("radio", "select"):
-        return text in control.options or (text == "" and control.empty)
+        # "" is an empty select, or a question without default left unanswered
+        return text in control.options or (text == "" and (control.empty or control.default is None))
     if text == "" or control.kind == "text":
         return True
     if control.kind == "number":

@@ -705,9 +705,21 @@ def read_data_files() -> dict[str, bytes]:
     }
 
 
+PREBUILT_RULES = "rules.pickle"
+
+
 @functools.cache
 def load_rules() -> Rules:
-    """The package's rules, parsed once. Raises RulesDataError if the data are broken."""
+    """The package's rules, parsed once. Raises RulesDataError if the data are broken.
+
+    In the browser's bundle, data/rules.pickle holds them already parsed and
+    checked, at build time, from these same files (scripts/publish/stdlib_trace.py);
+    a source tree or a wheel has no such file."""
+    prebuilt = resources.files("calculator").joinpath("data", PREBUILT_RULES)
+    if prebuilt.is_file():
+        import pickle
+
+        return pickle.loads(prebuilt.read_bytes())
     rules = parse_rules(read_data_files())
     if rules.problems:
         raise RulesDataError("\n".join(p.render() for p in rules.problems))

@@ -177,7 +177,8 @@ def view(answer: dict, lang: str, lang_root: str = "", *, question: str | None =
          values: dict | None = None, new_tab: bool = False) -> dict:
     """What the page shows of `answer` (as calculator.answer returns it):
 
-    state:   "answer" or "errors"
+    state:   "answer", "errors", or "question" (one question of the form is still
+             to answer: the result says which, no error is shown)
     result:  the nodes of the answer's live region (#calc-result)
     details: the nodes below it (#calc-details): warnings, sources, interpretations, meta
     fields:  control key -> message, for each error whose field a shown control
@@ -185,6 +186,11 @@ def view(answer: dict, lang: str, lang_root: str = "", *, question: str | None =
 
     Citation links point to <lang_root><doc>/#<para>; with new_tab they open in
     a new tab (the embed page)."""
+    if not answer.get("ok") and question is not None and values is not None:
+        asked = _still_asked(answer["errors"], question, values)
+        if asked is not None:
+            return notice(say("still_asked", lang, label=form.words(asked, lang, answer_day(values))["label"]),
+                          "question")
     if not answer.get("ok"):
         errors = answer.get("errors") or []
         fields = {}
@@ -228,6 +234,29 @@ def view(answer: dict, lang: str, lang_root: str = "", *, question: str | None =
         "details": details,
         "fields": {},
     }
+
+
+def answer_day(values: dict) -> str:
+    """The day whose rule values the form's words name: the form's date, else today."""
+    import datetime
+
+    day = values.get("date")
+    try:
+        return datetime.date.fromisoformat(day).isoformat()
+    except (TypeError, ValueError):
+        return datetime.date.today().isoformat()
+
+
+def _still_asked(errors: list[dict], question: str, values: dict) -> "form.Control | None":
+    """The shown control still to answer, when the only problem of a request is that
+    a question the form asks without a default (a radio left unanswered, e.g. the
+    centre an old link does not give) has no answer yet: the page then asks it."""
+    if len(errors) != 1 or errors[0]["code"] != "missing_field":
+        return None
+    c = form.control_for(question, errors[0]["field"], values)
+    if c is None or c.kind != "radio" or c.default is not None or values.get(c.key) not in (None, ""):
+        return None
+    return c
 
 
 def notice(text: str, state: str) -> dict:

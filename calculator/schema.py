@@ -175,7 +175,9 @@ def request_schema(question: str, fields: tuple[FieldSpec, ...]) -> dict:
     """A question's request: one object, or (when a field excludes others) one of
     two objects, with that field and without it."""
     fields = list(fields)
-    required = {f.name for f in fields if f.required and not f.optional_with}
+    # a field taken only `when` others hold some values is not required by the schema
+    # (the package names it when it is missing)
+    required = {f.name for f in fields if f.required and not f.optional_with and not f.when}
     pivot = next((f for f in fields if f.excludes), None)
     if pivot is None:
         return _object(question, fields, required)

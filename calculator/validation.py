@@ -42,7 +42,8 @@ from .params import (
 from .problems import LANG_ENV, PROBLEM_FILES, Problem, Problems, maintainer_lang, problem_words
 from .vocab import (
     label_key_lists,
-    CODE_CARE_TYPES, CODE_KINDS, QUOTA_CARE_TYPES, SESSIONS_WITHOUT_NUMBER, CODE_MODALITIES, MODALITIES, NETWORKS, CARE_TYPES, PLACES, ROUTES, TEAMS, UNITS,
+    CODE_CARE_TYPES, CODE_KINDS, CODE_MODALITIES, MODALITIES, NETWORKS, CARE_TYPES, PLACES, QUOTA_CARE_TYPES,
+    ROUTE_PARAMETERS, SESSIONS_WITHOUT_NUMBER, TEAMS, UNITS,
 )
 
 ANCHOR_RE = re.compile(r"\{#([a-z0-9-]+)\}")
@@ -66,13 +67,13 @@ REQUIRED_PARAMETERS = {
     "fee_trajectory": "eur",
     "fee_multidisciplinary": "eur",
     "multidisciplinary_min_providers": "providers",
-    **{f"route_{r}": "places" for r in ROUTES},
+    **{p: "places" for p in ROUTE_PARAMETERS},
     "care_types": "care_types",
     **{f"quota_{c}_{n}_{m}": "sessions" for c in QUOTA_CARE_TYPES for n in NETWORKS for m in MODALITIES},
 }
 CODES_FILE = "pseudocodes.toml"
 REQUIRED_LIMITS = ("age_max", "course_sessions_max", "sessions_used_max", "participants_max", "providers_max")
-ROUTE_BASES = ("convention", "circular")
+ROUTE_BASES = ("convention", "circular", "note")
 
 
 def collect_anchors(sources_dir: Path | str) -> dict[str, set[str]]:

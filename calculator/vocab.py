@@ -22,7 +22,22 @@ ROUTES = (
     "outside",             # the family goes to a conventioned psychologist, outside any arrangement
     "own_convention",      # the CPMS/CLB has its own convention with the network
     "other_organisation",  # the CPMS/CLB works with another conventioned organisation
+    "independent_psychologist",  # the CPMS/CLB coordinates with a conventioned independent psychologist
+                                 # (neither the centre nor another organisation holds a convention for it)
 )
+# Which centre organises the session (the routes other than "outside"): its community's
+# text applies (circular-8761 for a CPMS, riziv-note-clb for a CLB). The German-speaking
+# Community's centres are not among them (amendment-5 §1/1 names the two decrees).
+CENTRES = ("cpms", "clb")
+CENTRE_ROUTES = tuple(r for r in ROUTES if r != "outside")
+
+
+def route_parameter(route: str, centre: str | None) -> str:
+    """The parameter of calculator/data/contribution.toml that holds a route's place rules."""
+    return f"route_{route}_{centre}" if route in CENTRE_ROUTES else f"route_{route}"
+
+
+ROUTE_PARAMETERS = tuple(route_parameter(r, c) for r in ROUTES for c in (CENTRES if r in CENTRE_ROUTES else (None,)))
 # Where the session takes place.
 PLACES = (
     "psychologist_office",
@@ -104,6 +119,7 @@ LABELLED = {
     "quota_care_type": ("care_type", QUOTA_CARE_TYPES),
     "modality": ("modality", MODALITIES),
     "route": ("route", ROUTES),
+    "centre": ("centre", CENTRES),
     "place": ("place", PLACES),
     "code_care_type": ("code_care_type", CODE_CARE_TYPES),
     "code_modality": ("code_modality", CODE_MODALITIES),

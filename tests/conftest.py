@@ -174,7 +174,7 @@ def new_page(browser, base_url):
 
 @pytest.fixture(scope="session")
 def pyodide_bundle(tmp_path_factory) -> Path:
-    """The bundle the site serves at assets/pyodide/ (runtime, lock, calculator wheel),
+    """The bundle the site serves at assets/pyodide/ (runtime, engine.json, the zip of stdlib and calculator),
     built once per session from the code as it is now."""
     if not (NODE_MODULES / "pyodide" / "package.json").is_file():
         pytest.fail("node_modules/pyodide is missing: run `make setup` (npm ci)")
@@ -182,7 +182,7 @@ def pyodide_bundle(tmp_path_factory) -> Path:
         pytest.fail("node is not installed but node_modules/pyodide is: install Node.js")
     tmp = tmp_path_factory.mktemp("pyodide")
     p = subprocess.run(
-        [sys.executable, "-m", "scripts.publish.pyodide_bundle", str(tmp / "bundle"), "--wheel-dir", str(tmp / "wheel")],
+        [sys.executable, "-m", "scripts.publish.pyodide_bundle", str(tmp / "bundle")],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )
     assert p.returncode == 0, f"scripts.publish.pyodide_bundle failed:\n{p.stdout[-3000:]}\n{p.stderr[-3000:]}"

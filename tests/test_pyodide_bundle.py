@@ -1,73 +1,89 @@
-"""The self-hosted Pyodide bundle (scripts/publish/pyodide_bundle.py): the lock registers
-the calculator wheel, the bundle holds the runtime and no more, a second run changes
-nothing, and the benchmark mode of scripts/dev/pyodide_run.mjs reports what
-scripts/bench/bench_calculator.py prints. The bundle is the session's one
-(`pyodide_bundle` in tests/conftest.py); that the calculator answers in it as in
-CPython is tests/calculator/test_calc_pyodide_parity.py.
+"""The self-hosted Pyodide bundle (scripts/publish/pyodide_bundle.py): the npm package's
+runtime, unchanged, under a content-hashed folder; one zip, named by its content, holding
+the standard library modules the calculator runs (as traced, never listed by hand), the
+calculator package as it is now and its rules pre-parsed; engine.json naming them, with
+the lock inline; a second run changes nothing; and the benchmark mode of
+scripts/dev/pyodide_run.mjs reports what scripts/bench/bench_calculator.py prints. The
+bundle is the session's one (`pyodide_bundle` in tests/conftest.py); that the calculator
+answers from it as in CPython is tests/calculator/test_calc_pyodide_parity.py.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
+
+from calculator.params import PREBUILT_RULES, load_rules
+from scripts.publish.stdlib_trace import zip_modules
 
 REPO = Path(__file__).resolve().parent.parent
 NPM_PYODIDE = REPO / "node_modules" / "pyodide"
-RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
 BENCH_KEYS = {"boot_ms", "ready_ms", "per_answer_ms_mean", "per_answer_ms_p95", "answers"}
 
 
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def sha16(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
 
 
-def load_lock(bundle: Path) -> dict:
-    return json.loads((bundle / "pyodide-lock.json").read_text())
+def manifest(bundle: Path) -> dict:
+    return json.loads((bundle / "engine.json").read_text())
 
 
-def test_lock_registers_calculator_wheel(pyodide_bundle: Path):
-    lock = load_lock(pyodide_bundle)
-    entry = lock["packages"]["calculator"]
-    wheel = pyodide_bundle / entry["file_name"]
-    assert wheel.is_file(), f"the lock names {entry['file_name']}, absent from the bundle"
-    assert wheel.name.endswith("-py3-none-any.whl")
-    assert entry["sha256"] == sha256_of(wheel)
-    assert "calculator" in entry["imports"]
-    # Everything the lock needs to load the calculator is served.
-    for dep in entry["depends"]:
-        dep_file = pyodide_bundle / lock["packages"][dep]["file_name"]
-        assert dep_file.is_file(), f"dependency {dep} of calculator is not in the bundle"
-    # The rest is the npm package's lock, unchanged.
-    npm_lock = json.loads((NPM_PYODIDE / "pyodide-lock.json").read_text())
-    assert lock["info"] == npm_lock["info"]
-    assert {k: v for k, v in lock["packages"].items() if k != "calculator"} == npm_lock["packages"]
-
-
-def test_bundle_holds_the_runtime_and_no_more(pyodide_bundle: Path):
+def test_bundle_holds_the_runtime_and_one_zip_named_by_their_content(pyodide_bundle: Path):
+    m = manifest(pyodide_bundle)
     for name in RUNTIME_FILES:
-        assert (pyodide_bundle / name).read_bytes() == (NPM_PYODIDE / name).read_bytes(), name
+        assert (pyodide_bundle / m["runtime"] / name).read_bytes() == (NPM_PYODIDE / name).read_bytes(), name
+    zip_bytes = (pyodide_bundle / m["stdlib"]).read_bytes()
+    assert m["stdlib"] == f"stdlib-{sha16(zip_bytes)}.zip"
+    assert m["runtime"].startswith("runtime-") and m["runtime"].endswith("/")
     served = sorted(p.relative_to(pyodide_bundle).as_posix() for p in pyodide_bundle.rglob("*") if p.is_file())
-    wheel = load_lock(pyodide_bundle)["packages"]["calculator"]["file_name"]
-    assert served == sorted([*RUNTIME_FILES, "pyodide-lock.json", wheel])
+    assert served == sorted(["engine.json", m["stdlib"], *(m["runtime"] + n for n in RUNTIME_FILES)])
+    # no package to fetch: the lock is the npm package's header, inline
+    npm_lock = json.loads((NPM_PYODIDE / "pyodide-lock.json").read_text())
+    assert m["lock"] == {"info": npm_lock["info"], "packages": {}}
+
+
+def test_the_zip_holds_the_traced_stdlib_the_package_and_its_rules_parsed(pyodide_bundle: Path):
+    m = manifest(pyodide_bundle)
+    zip_path = pyodide_bundle / m["stdlib"]
+    modules = zip_modules(zip_path)
+    assert modules == m["stdlib_modules"]
+    # a small part of the stock standard library, with what the package and zipimport need
+    with zipfile.ZipFile(NPM_PYODIDE / "python_stdlib.zip") as stock:
+        stock_modules = [n for n in stock.namelist() if n.endswith(".py")]
+    assert len(modules) < len(stock_modules) / 3
+    for needed in ("json", "decimal", "dataclasses", "importlib.resources._adapters", "encodings.cp437", "pickle"):
+        assert needed in modules, needed
+    assert "unittest" not in modules and "email" not in modules
+    with zipfile.ZipFile(zip_path) as z:
+        assert all(i.compress_type == zipfile.ZIP_DEFLATED for i in z.infolist() if not i.is_dir())
+        shipped = {n: z.read(n) for n in z.namelist() if n.startswith("calculator/") and not n.endswith("/")}
+    current = {p.relative_to(REPO).as_posix(): p.read_bytes()
+               for p in (REPO / "calculator").rglob("*") if p.suffix in (".py", ".toml") and "__pycache__" not in p.parts}
+    assert {n: b for n, b in shipped.items() if not n.endswith(PREBUILT_RULES)} == current
+    # the rules as the package parses them from these files now (Catalogue has no __eq__: compare pickles)
+    shipped_rules = pickle.loads(shipped[f"calculator/data/{PREBUILT_RULES}"])
+    assert pickle.dumps(shipped_rules, protocol=5) == pickle.dumps(load_rules(), protocol=5)
 
 
 def test_bundle_is_idempotent(pyodide_bundle: Path, tmp_path: Path):
     bundle = shutil.copytree(pyodide_bundle, tmp_path / "bundle")  # the session's bundle stays as built
-    before = (bundle / "pyodide-lock.json").read_bytes()
-    p = subprocess.run([sys.executable, "-m", "scripts.publish.pyodide_bundle", str(bundle),
-                        "--wheel-dir", str(tmp_path / "wheel")], cwd=REPO, capture_output=True, text=True, timeout=600)
+    (bundle / "stale-file-of-mine.txt").write_text("left alone")
+    before = manifest(bundle)
+    p = subprocess.run([sys.executable, "-m", "scripts.publish.pyodide_bundle", str(bundle)],
+                       cwd=REPO, capture_output=True, text=True, timeout=600)
     assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:]
-    # The wheel is reproducible (SOURCE_DATE_EPOCH), so the lock is unchanged.
-    assert (bundle / "pyodide-lock.json").read_bytes() == before
-    lock = load_lock(bundle)
-    entry = lock["packages"]["calculator"]
-    assert entry["sha256"] == sha256_of(bundle / entry["file_name"])
-    wheels = sorted(p.name for p in bundle.rglob("*.whl"))
-    assert wheels == [Path(entry["file_name"]).name], "stale wheels left in the bundle"
+    # the zip is reproducible (sorted entries, fixed dates): same content, same name
+    assert manifest(bundle) == before
+    assert (bundle / "stale-file-of-mine.txt").is_file()
+    assert len(list(bundle.glob("stdlib-*.zip"))) == 1 and len(list(bundle.glob("runtime-*"))) == 1
 
 
 def test_the_bench_answers_every_request_n_times_and_reports_the_figures_bench_calculator_prints(pyodide_run):
@@ -78,7 +94,7 @@ def test_the_bench_answers_every_request_n_times_and_reports_the_figures_bench_c
     report = pyodide_run(requests, "--bench", "4")
     assert set(report) == BENCH_KEYS
     assert report["answers"] == 4 * len(requests)
-    # boot_ms is loadPyodide() alone; ready_ms adds loading the calculator wheel and importing it
+    # boot_ms is loadPyodide() alone; ready_ms adds importing the calculator
     assert 0 < report["boot_ms"] < report["ready_ms"]
     # with fewer than 20 answers the 95th percentile is the slowest one: at least the mean
     assert 0 <= report["per_answer_ms_mean"] <= report["per_answer_ms_p95"]

@@ -1,283 +1,316 @@
 #!/usr/bin/env python3
-"""The calculator page in a real browser (Debian chromium): readiness, latency, bytes.
+"""What a reader downloads and waits for, on the built site (`make bench`).
 
-    .venv/bin/python -m scripts.bench.bench_page [--runs 5] [--answers 200] [--json]
+    .venv/bin/python -m scripts.bench.bench_page [--runs 5] [--no-lighthouse] [--json FILE]
 
-Measured in one run, on the built site/ served locally (`make site` first):
+On site/ (`make site` first), served on localhost by the server the quality
+tests use (scripts/publish/security.headers_server: the headers of
+site/_headers, gzip as a static host does), one run prints:
 
-1. Ready over boot: the time from navigation to the calculator's first engine
-   answer on the calculator page (the performance mark "calculator:ready" that
-   ui.mjs sets), over the time from navigation to the end of loadPyodide() on a
-   bare page that boots the same served runtime (site/assets/pyodide/) in a
-   module worker and does nothing else. Each run loads both pages in fresh
-   browser contexts (cold cache), in alternating order; the ratio is the median
-   of the per-run ratios (target: at most 1.10).
-2. Answer latency after ready: from an input event in the form to the new
-   answer in the page (worker round trip, Python, rendering), over many answers
-   (target: p95 under 30 ms).
-3. Bytes transferred (bodies and headers, worker requests included) for the
-   calculator page once its engine is ready, and for a content page.
+1. Bytes on the wire, for a content page, the calculator page and the parents'
+   page: every file Chromium fetched (the page, its assets, its workers and
+   what they fetch) until the page is quiet (and, on a calculator page, its
+   engine has answered), each with its size raw, gzip (level 6, what hosts
+   compress with on the fly) and brotli (quality 11, node's zlib: python has no
+   brotli module here). A zip is counted as is in the gzip and brotli columns
+   too: hosts do not compress application/zip (it is deflated already).
+2. Time from navigation to the first engine answer (the performance mark
+   "calculator:ready" that ui.mjs sets when the engine's first answer is on
+   the page), over two bare pages that boot the STOCK runtime
+   (node_modules/pyodide: full standard library, its own lock file) and run
+   one line: on the main thread ("bare:answer"), and in a module worker. Each
+   run loads the four pages cold (a new browser each time: no HTTP cache and
+   no compiled-wasm cache shared between loads), in an order that rotates from
+   run to run, from the same server; a ratio is the median of the per-run
+   ratios.
+3. The calculator page under Lighthouse's mobile throttling (devtools
+   throttling: the page really runs on a slow 4G line and a 4x slower CPU, so
+   the marks are measured, not simulated): "calculator:ready".
 
-A figure to report, not a test. Prints a table (or JSON with --json).
+Figures to report, not a test.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.server
+import functools
+import gzip
+import hashlib
 import json
-import math
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "site"
+STOCK = ROOT / "node_modules" / "pyodide"
+CACHE = ROOT / "build" / "bench-sizes.json"
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
-BENCH_PREFIX = "/__bench__/"
+BENCH = "/__bench__/"
+PAGES = {"content page": "circular-8761/", "calculator page": "calculator/", "parents' page": "parents/"}
+READY = "calculator:ready"
+FAILED = "calculator:failed"
 
-# The bare page: a module worker that boots the same runtime with the same
-# options as the calculator's engine (indexURL, lockFileURL), and nothing else.
-BARE_HTML = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>bare Pyodide boot</title>
-<script type="module" src="bare.mjs"></script></head><body><p>bare Pyodide boot</p></body></html>
+# The bare pages boot the stock runtime, served from BENCH + "pyodide/".
+BARE_MAIN = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>bare boot, main thread</title>
+<script type="module">
+import { loadPyodide } from "./pyodide/pyodide.mjs";
+const pyodide = await loadPyodide({ indexURL: new URL("./pyodide/", location.href).href });
+pyodide.runPython("1 + 1");
+performance.mark("bare:answer");
+</script></head><body><p>bare Pyodide boot (main thread)</p></body></html>
 """
-BARE_MJS = """
-const indexURL = new URL("../assets/pyodide/", location.href).href;
-const worker = new Worker(new URL("bare-worker.mjs", import.meta.url), { type: "module" });
-worker.onmessage = (event) => {
-  if (event.data.ok) performance.mark("pyodide:booted", { detail: event.data });
-  else performance.mark("pyodide:failed", { detail: event.data });
-};
-worker.postMessage({ indexURL, lockFileURL: indexURL + "pyodide-lock.json" });
+BARE_WORKER_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>bare boot, module worker</title>
+<script type="module">
+const worker = new Worker(new URL("./bare-worker.mjs", location.href), { type: "module" });
+worker.onmessage = () => performance.mark("bare:answer");
+worker.postMessage(new URL("./pyodide/", location.href).href);
+</script></head><body><p>bare Pyodide boot (module worker)</p></body></html>
 """
 BARE_WORKER = """
 self.onmessage = async (event) => {
-  try {
-    const { indexURL, lockFileURL } = event.data;
-    const { loadPyodide } = await import(indexURL + "pyodide.mjs");
-    const pyodide = await loadPyodide({ indexURL, lockFileURL });
-    pyodide.runPython("1 + 1");
-    self.postMessage({ ok: true });
-  } catch (e) {
-    self.postMessage({ ok: false, reason: String(e) });
-  }
+  const { loadPyodide } = await import(event.data + "pyodide.mjs");
+  const pyodide = await loadPyodide({ indexURL: event.data });
+  pyodide.runPython("1 + 1");
+  self.postMessage("done");
 };
 """
-
-# In the page: answers through the form, timed from the input event to the new answer.
-LATENCY_JS = """
-async (count) => {
-  const box = document.getElementById("calculator");
-  const result = document.getElementById("calc-result");
-  const age = document.getElementById("calc-age");
-  const networks = document.getElementById("calc-question-networks");
-  networks.checked = true;
-  networks.dispatchEvent(new Event("change", { bubbles: true }));
-  const times = [];
-  const settle = () => new Promise((resolve) => {
-    const observer = new MutationObserver(() => { observer.disconnect(); resolve(performance.now()); });
-    observer.observe(result, { childList: true, subtree: true, characterData: true });
-    setTimeout(() => { observer.disconnect(); resolve(null); }, 5000);
-  });
-  await new Promise((r) => setTimeout(r, 200));
-  for (let i = 0; i < count; i++) {
-    // every age gives a different answer text (the age is in it); 1, 2, ... 99, 1, ...
-    const next = String(1 + (i % 99));
-    const done = settle();
-    const start = performance.now();
-    age.value = next;
-    age.dispatchEvent(new Event("input", { bubbles: true }));
-    const end = await done;
-    if (end === null) return { error: `no new answer for age ${next}`, times };
-    times.push(end - start);
-  }
-  return { times, busy: box.getAttribute("aria-busy") };
-}
-"""
+STOCK_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, math.ceil(p / 100 * len(ordered)) - 1))
-    return ordered[rank]
+def overlay_dir() -> Path:
+    tmp = Path(tempfile.mkdtemp(prefix="bench-page-"))
+    (tmp / "main.html").write_text(BARE_MAIN, encoding="utf-8")
+    (tmp / "worker.html").write_text(BARE_WORKER_PAGE, encoding="utf-8")
+    (tmp / "bare-worker.mjs").write_text(BARE_WORKER, encoding="utf-8")
+    (tmp / "pyodide").mkdir()
+    for name in STOCK_FILES:
+        os.symlink(STOCK / name, tmp / "pyodide" / name)
+    return tmp
 
 
 def make_server(overlay: Path):
-    from scripts.dev.serve import Handler
+    """security.headers_server on site/, plus the bare pages under BENCH."""
+    from scripts.publish.security import headers_server
 
-    class BenchHandler(Handler):
+    server = headers_server(SITE)
+    handler = server.RequestHandlerClass
+
+    class WithOverlay(handler.func):
         def translate_path(self, path):
-            if path.startswith(BENCH_PREFIX):
-                return str(overlay / path[len(BENCH_PREFIX):].split("?")[0])
+            if path.startswith(BENCH):
+                return str(overlay / unquote(path[len(BENCH):].split("?")[0]))
             return super().translate_path(path)
 
-    import functools
-
-    handler = functools.partial(BenchHandler, directory=str(SITE))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.RequestHandlerClass = functools.partial(WithOverlay, *handler.args, **handler.keywords)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
 
-def mark_time(page, name: str, timeout_s: float = 120) -> float:
-    deadline = time.time() + timeout_s
-    while time.time() < deadline:
-        value = page.evaluate(f"() => {{ const m = performance.getEntriesByName({json.dumps(name)}); "
-                              "return m.length ? m[0].startTime : null; }")
-        if value is not None:
-            return value
-        failed = page.evaluate("() => performance.getEntriesByName('pyodide:failed').length "
-                               "+ performance.getEntriesByName('calculator:failed').length")
-        if failed:
-            raise RuntimeError(f"the page reports a failure while waiting for {name}")
-        page.wait_for_timeout(20)
-    raise TimeoutError(name)
+# --- sizes ---------------------------------------------------------------------------------
+
+def _brotli_sizes(paths: list[Path]) -> dict[str, int]:
+    script = ("const fs=require('fs'),z=require('zlib');const out={};"
+              "for(const p of JSON.parse(fs.readFileSync(0,'utf8'))){const b=fs.readFileSync(p);"
+              "out[p]=z.brotliCompressSync(b,{params:{[z.constants.BROTLI_PARAM_QUALITY]:11,"
+              "[z.constants.BROTLI_PARAM_SIZE_HINT]:b.length}}).length}"
+              "process.stdout.write(JSON.stringify(out))")
+    proc = subprocess.run(["node", "-e", script], input=json.dumps([str(p) for p in paths]),
+                          capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout)
 
 
-class Bytes:
-    """Bytes of every finished request of a context (page and workers)."""
-
-    def __init__(self, context):
-        self.total = 0
-        self.by_url: dict[str, int] = {}
-        context.on("requestfinished", self._done)
-
-    def _done(self, request):
-        try:
-            sizes = request.sizes()
-        except Exception:
-            return
-        n = sizes["responseBodySize"] + sizes["responseHeadersSize"]
-        self.total += n
-        self.by_url[request.url] = self.by_url.get(request.url, 0) + n
-
-
-def run(runs: int, answers: int) -> dict:
-    from playwright.sync_api import sync_playwright
-
-    if not (SITE / "calculator" / "index.html").exists() or not (SITE / "assets" / "pyodide").is_dir():
-        raise SystemExit("site/ has no calculator or no runtime: run `make site` first")
-    overlay = Path(tempfile.mkdtemp(prefix="bench-page-"))
-    (overlay / "bare.html").write_text(BARE_HTML, encoding="utf-8")
-    (overlay / "bare.mjs").write_text(BARE_MJS, encoding="utf-8")
-    (overlay / "bare-worker.mjs").write_text(BARE_WORKER, encoding="utf-8")
-    server = make_server(overlay)
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    out: dict = {"runs": []}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-
-        def fresh(width=1280, height=900):
-            return browser.new_context(viewport={"width": width, "height": height})
-
-        def bare_boot() -> float:
-            ctx = fresh()
-            page = ctx.new_page()
-            page.goto(base + BENCH_PREFIX.strip("/") + "/bare.html")
-            ms = mark_time(page, "pyodide:booted")
-            ctx.close()
-            return ms
-
-        def calculator_ready() -> float:
-            ctx = fresh()
-            page = ctx.new_page()
-            page.goto(base + "calculator/")
-            ms = mark_time(page, "calculator:ready")
-            ctx.close()
-            return ms
-
-        # warm the OS file cache and the server once (not measured)
-        bare_boot()
-        calculator_ready()
-        for i in range(runs):
-            if i % 2 == 0:
-                b, c = bare_boot(), calculator_ready()
-            else:
-                c, b = calculator_ready(), bare_boot()
-            out["runs"].append({"bare_boot_ms": b, "calculator_ready_ms": c, "ratio": c / b})
-            print(f"  run {i + 1}: bare boot {b:.0f} ms, calculator ready {c:.0f} ms", file=sys.stderr, flush=True)
-
-        # latency after ready
-        ctx = fresh()
-        page = ctx.new_page()
-        page.goto(base + "calculator/")
-        mark_time(page, "calculator:ready")
-        lat = page.evaluate(LATENCY_JS, answers)
-        ctx.close()
-        if "error" in lat:
-            raise RuntimeError(f"latency run: {lat['error']}")
-        times = lat["times"]
-        out["latency"] = {"answers": len(times), "mean_ms": statistics.fmean(times),
-                          "p50_ms": percentile(times, 50), "p95_ms": percentile(times, 95),
-                          "max_ms": max(times)}
-
-        # bytes: the calculator page (until ready, then quiet), a content page
-        pages = {}
-        for name, path, wait_ready in (("calculator page", "calculator/", True),
-                                       ("content page", "circular-8761/", False),
-                                       ("home page", "", False)):
-            ctx = fresh()
-            counter = Bytes(ctx)
-            page = ctx.new_page()
-            page.goto(base + path, wait_until="networkidle")
-            if wait_ready:
-                mark_time(page, "calculator:ready")
-                page.wait_for_load_state("networkidle")
-            page.wait_for_timeout(300)
-            runtime = sum(n for u, n in counter.by_url.items() if "/assets/pyodide/" in u)
-            wasm = [u for u in counter.by_url if u.endswith(".wasm")]
-            pages[name] = {"path": path or "/", "bytes": counter.total, "runtime_bytes": runtime,
-                           "requests": len(counter.by_url), "wasm_requests": len(wasm)}
-            ctx.close()
-        out["bytes"] = pages
-        browser.close()
-    server.shutdown()
-    ratios = [r["ratio"] for r in out["runs"]]
-    out["summary"] = {
-        "bare_boot_ms_median": statistics.median(r["bare_boot_ms"] for r in out["runs"]),
-        "calculator_ready_ms_median": statistics.median(r["calculator_ready_ms"] for r in out["runs"]),
-        "ready_over_boot_median": statistics.median(ratios),
-        "ready_over_boot_of_medians": (statistics.median(r["calculator_ready_ms"] for r in out["runs"])
-                                       / statistics.median(r["bare_boot_ms"] for r in out["runs"])),
-    }
+def sizes(paths: list[Path]) -> dict[Path, dict]:
+    """raw, gzip, brotli of each file; cached by content (brotli 11 on the wasm is slow)."""
+    cache = json.loads(CACHE.read_text()) if CACHE.is_file() else {}
+    digests = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+    todo = [p for p in paths if digests[p] not in cache]
+    if todo:
+        br = _brotli_sizes(todo)
+        for p in todo:
+            data = p.read_bytes()
+            cache[digests[p]] = {"raw": len(data), "gzip": len(gzip.compress(data, 6, mtime=0)), "brotli": br[str(p)]}
+        CACHE.parent.mkdir(parents=True, exist_ok=True)
+        CACHE.write_text(json.dumps(cache))
+    out = {}
+    for p in paths:
+        s = dict(cache[digests[p]])
+        if p.suffix in (".zip", ".whl"):  # not compressed by hosts
+            s["gzip"] = s["brotli"] = s["raw"]
+        out[p] = s
     return out
 
 
-def human(n: int) -> str:
-    return f"{n / 1024:.1f} KiB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.2f} MiB"
+def file_of(url: str, base: str) -> Path | None:
+    path = unquote(urlsplit(url).path)
+    if not url.startswith(base) or path.startswith(BENCH):
+        return None
+    rel = path[len(urlsplit(base).path):]
+    f = SITE / rel
+    if rel == "" or rel.endswith("/"):
+        f = f / "index.html"
+    return f if f.is_file() else None
+
+
+# --- browser -------------------------------------------------------------------------------
+
+def wait_mark(page, name: str, timeout_s: float = 180) -> float:
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        value = page.evaluate("(n) => { const m = performance.getEntriesByName(n); return m.length ? m[0].startTime : null; }", name)
+        if value is not None:
+            return value
+        if page.evaluate("(n) => performance.getEntriesByName(n).length", FAILED):
+            raise RuntimeError(f"{page.url}: the engine failed")
+        page.wait_for_timeout(10)
+    raise TimeoutError(f"{page.url}: no mark {name}")
+
+
+def load(p, url: str, mark: str | None, record=None) -> float | None:
+    """A cold load in a new browser: ms from navigation to `mark`."""
+    browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    try:
+        ctx = browser.new_context(viewport={"width": 412, "height": 900})
+        if record is not None:
+            ctx.on("requestfinished", lambda r: record.append(r.url))
+        page = ctx.new_page()
+        page.goto(url)
+        ms = wait_mark(page, mark) if mark else None
+        if record is not None:
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(500)
+        return ms
+    finally:
+        browser.close()
+
+
+def wire(p, base: str) -> dict:
+    out = {}
+    for name, path in PAGES.items():
+        urls: list[str] = []
+        load(p, base + path, READY if name != "content page" else None, record=urls)
+        files = sorted({f for f in (file_of(u, base) for u in urls) if f})
+        s = sizes(files)
+        rows = [{"file": f.relative_to(SITE).as_posix(), **s[f]} for f in files]
+        out[name] = {"path": path, "files": rows, "requests": len(urls),
+                     **{k: sum(r[k] for r in rows) for k in ("raw", "gzip", "brotli")}}
+    return out
+
+
+def timings(p, base: str, runs: int) -> dict:
+    targets = [("bare main", base + BENCH.strip("/") + "/main.html", "bare:answer"),
+               ("bare worker", base + BENCH.strip("/") + "/worker.html", "bare:answer"),
+               ("calculator page", base + PAGES["calculator page"], READY),
+               ("parents' page", base + PAGES["parents' page"], READY)]
+    for _, url, mark in targets:  # warm the server and the OS file cache, not measured
+        load(p, url, mark)
+    out = []
+    for i in range(runs):
+        order = targets[i % len(targets):] + targets[:i % len(targets)]
+        run = {name: load(p, url, mark) for name, url, mark in order}
+        out.append(run)
+        print("  run {}: ".format(i + 1) + ", ".join(f"{k} {v:.0f} ms" for k, v in run.items()),
+              file=sys.stderr, flush=True)
+    summary = {}
+    for page in ("calculator page", "parents' page"):
+        for bare in ("bare main", "bare worker"):
+            summary[f"{page} / {bare}"] = statistics.median(r[page] / r[bare] for r in out)
+    medians = {k: statistics.median(r[k] for r in out) for k in out[0]}
+    return {"runs": out, "medians_ms": medians, "ratios": summary}
+
+
+def lighthouse(base: str) -> dict:
+    from scripts.dev.audit import CHROME, CHROME_FLAGS, LIGHTHOUSE
+
+    with tempfile.TemporaryDirectory() as tmp:
+        report_path = Path(tmp) / "report.json"
+        cmd = ["node", str(LIGHTHOUSE), base + PAGES["calculator page"], "--output=json",
+               f"--output-path={report_path}", "--quiet", f"--chrome-flags={CHROME_FLAGS}",
+               "--only-categories=performance", "--throttling-method=devtools", "--max-wait-for-load=180000"]
+        run = subprocess.run(cmd, cwd=ROOT, env={**os.environ, "CHROME_PATH": CHROME},
+                             capture_output=True, text=True, timeout=900)
+        if run.returncode or not report_path.exists():
+            return {"error": (run.stderr.strip().splitlines() or ["no output"])[-1][:300]}
+        report = json.loads(report_path.read_text(encoding="utf-8"))
+    marks = {i["name"]: i["startTime"] for i in report["audits"]["user-timings"]["details"].get("items", [])
+             if i.get("timingType") == "Mark"}
+    audits = report["audits"]
+    return {"calculator:ready_ms": marks.get(READY), "calculator:engine_ms": marks.get("calculator:engine"),
+            "fcp_ms": audits["first-contentful-paint"]["numericValue"],
+            "lcp_ms": audits["largest-contentful-paint"]["numericValue"],
+            "tbt_ms": audits["total-blocking-time"]["numericValue"],
+            "performance_score": report["categories"]["performance"]["score"]}
+
+
+def run(runs: int, with_lighthouse: bool) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    if not (SITE / "calculator" / "index.html").exists():
+        raise SystemExit("site/ has no calculator page: run `make site` first")
+    overlay = overlay_dir()
+    server = make_server(overlay)
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        with sync_playwright() as p:
+            out = {"wire": wire(p, base), "time": timings(p, base, runs)}
+        if with_lighthouse:
+            out["lighthouse"] = lighthouse(base)
+    finally:
+        server.shutdown()
+    return out
+
+
+def mb(n: int) -> str:
+    return f"{n / 1e6:.2f} MB"
+
+
+def report(out: dict) -> str:
+    lines = ["bytes on the wire (raw / gzip 6 / brotli 11; zip files as they are):"]
+    for name, w in out["wire"].items():
+        lines.append(f"  {name} ({w['path']}): {len(w['files'])} files, {w['requests']} requests: "
+                     f"{mb(w['raw'])} / {mb(w['gzip'])} / {mb(w['brotli'])}")
+        big = sorted(w["files"], key=lambda r: -r["gzip"])[:8 if name != "content page" else 3]
+        for r in big:
+            lines.append(f"      {r['raw']:>9} {r['gzip']:>9} {r['brotli']:>9}  {r['file']}")
+    t = out["time"]
+    lines.append(f"time to the first engine answer, {len(t['runs'])} cold loads of each (medians, ms): "
+                 + ", ".join(f"{k} {v:.0f}" for k, v in t["medians_ms"].items()))
+    for k, v in t["ratios"].items():
+        lines.append(f"  {k}: {v:.3f}")
+    if "lighthouse" in out:
+        lh = out["lighthouse"]
+        if "error" in lh:
+            lines.append(f"lighthouse (mobile, devtools throttling): failed: {lh['error']}")
+        else:
+            ready = lh["calculator:ready_ms"]
+            lines.append("lighthouse (mobile, devtools throttling), calculator page: calculator:ready "
+                         + (f"{ready / 1000:.1f} s" if ready is not None else "never")
+                         + f"; FCP {lh['fcp_ms'] / 1000:.1f} s, LCP {lh['lcp_ms'] / 1000:.1f} s, "
+                         f"TBT {lh['tbt_ms']:.0f} ms, performance {lh['performance_score']}")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=5, help="cold loads of each page (default 5)")
-    ap.add_argument("--answers", type=int, default=200, help="answers timed after ready (default 200)")
-    ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ap.add_argument("--no-lighthouse", action="store_true", help="skip the Lighthouse run")
+    ap.add_argument("--json", metavar="FILE", help="also write the figures as JSON to FILE")
     args = ap.parse_args(argv)
-    out = run(max(1, args.runs), max(1, args.answers))
+    out = run(max(1, args.runs), not args.no_lighthouse)
+    print(report(out))
     if args.json:
-        print(json.dumps(out, indent=2))
-        return 0
-    s, lat = out["summary"], out["latency"]
-    print(f"calculator page in chromium, {len(out['runs'])} cold runs of each page:")
-    for i, r in enumerate(out["runs"], 1):
-        print(f"  run {i}: bare Pyodide boot {r['bare_boot_ms']:.0f} ms, calculator ready {r['calculator_ready_ms']:.0f} ms, "
-              f"ratio {r['ratio']:.3f}")
-    verdict = "ok" if s["ready_over_boot_median"] <= 1.10 else "ABOVE TARGET"
-    print(f"ready / boot: median ratio {s['ready_over_boot_median']:.3f} (target <= 1.10: {verdict}); "
-          f"medians {s['calculator_ready_ms_median']:.0f} ms / {s['bare_boot_ms_median']:.0f} ms")
-    verdict = "ok" if lat["p95_ms"] < 30 else "ABOVE TARGET"
-    print(f"answer latency after ready ({lat['answers']} answers through the form): mean {lat['mean_ms']:.1f} ms, "
-          f"p50 {lat['p50_ms']:.1f} ms, p95 {lat['p95_ms']:.1f} ms (target < 30 ms: {verdict}), max {lat['max_ms']:.1f} ms")
-    for name, b in out["bytes"].items():
-        print(f"bytes, {name} ({b['path']}): {b['bytes']} B = {human(b['bytes'])} in {b['requests']} requests "
-              f"(Pyodide runtime {human(b['runtime_bytes'])}, wasm requests {b['wasm_requests']})")
+        Path(args.json).write_text(json.dumps(out, indent=1), encoding="utf-8")
     return 0
 
 

@@ -2,29 +2,34 @@
 // Run the calculator inside the real Pyodide runtime the site serves.
 //
 //   node scripts/dev/pyodide_run.mjs [--bundle DIR] [--bench N] < requests.json
+//   node scripts/dev/pyodide_run.mjs --runtime DIR --stdlib ZIP [--source ZIP] [--trace] < work.json
 //
-// stdin: a JSON array of requests. The runtime is loaded from the bundle that
-// scripts/publish/pyodide_bundle.py writes (default build/pyodide/, served by the site
-// at /assets/pyodide/), with its site-local pyodide-lock.json, and the
-// calculator is installed with pyodide.loadPackage() as the browser does.
-// Output (stdout): the JSON array of answers, one per request, each the parsed
-// result of calculator.answer_json(JSON.stringify(request)).
+// By default the runtime and its standard library (the trimmed zip holding the
+// calculator too) come from the bundle scripts/publish/pyodide_bundle.py writes
+// (default build/pyodide/, served at /assets/pyodide/), as named by its
+// engine.json, and loadPyodide() gets the same options as in the browser
+// (engine-worker.mjs): stdLibURL and the inline lock, nothing else is read.
+// --runtime/--stdlib boot another runtime folder and stdlib zip (the stock
+// ones, node_modules/pyodide/, when the bundle traces what the calculator
+// uses); --source ZIP puts ZIP (the calculator package) first
+// on sys.path (a zip of the package's sources and data: it is read as the
+// served zip is, through zipimport and zipfile).
+//
+// stdin: a JSON array of requests -> stdout: the JSON array of answers (the
+// parsed result of calculator.answer_json(JSON.stringify(request))); or an
+// object {answer: [requests], text: [raw texts for answer_json], ask: [messages
+// for calculator.present.ask_json]} -> the object of the same keys with the
+// answers, plus "failed_imports" (the modules an import looked for and no
+// finder found: a module missing from the zip shows here) and, with --trace,
+// "modules": every module of sys.modules loaded from a zip, with its file there.
 // With --bench N: each request is answered N times and stdout gets
-//   {"boot_ms", "ready_ms", "per_answer_ms_mean", "per_answer_ms_p95", "answers"}
-// where boot_ms is loadPyodide() alone and ready_ms adds loadPackage + import.
+//   {"boot_ms", "ready_ms", "per_answer_ms_mean", "per_answer_ms_p95", "answers"}.
 // Diagnostics go to stderr; the exit code is 1 on any failure.
-//
-// Node differs from the browser in two ways handled here: Pyodide skips the
-// sha256 integrity check of wheels in Node (checked by hand below), and in
-// Node it falls back to downloading a wheel it cannot find locally from the
-// CDN unless packageBaseUrl is given (it is, so nothing is fetched).
 
-import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
-const PACKAGE = "calculator";
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 function fail(message) {
@@ -33,15 +38,21 @@ function fail(message) {
 }
 
 function parseArgs(argv) {
-  const opts = { bundle: path.join(REPO, "build", "pyodide"), bench: 0 };
+  const opts = { bundle: path.join(REPO, "build", "pyodide"), bench: 0, trace: false };
+  const value = (i, what) => argv[i] ?? fail(`${argv[i - 1]} needs ${what}`);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === "--bundle") opts.bundle = path.resolve(argv[++i] ?? fail("--bundle needs a folder"));
+    if (a === "--bundle") opts.bundle = path.resolve(value(++i, "a folder"));
+    else if (a === "--runtime") opts.runtime = path.resolve(value(++i, "a folder"));
+    else if (a === "--stdlib") opts.stdlib = path.resolve(value(++i, "a zip"));
+    else if (a === "--source") opts.source = path.resolve(value(++i, "a zip"));
+    else if (a === "--trace") opts.trace = true;
     else if (a === "--bench") {
-      opts.bench = Number(argv[++i]);
+      opts.bench = Number(value(++i, "a count"));
       if (!Number.isInteger(opts.bench) || opts.bench < 1) fail("--bench needs a positive integer");
     } else if (a === "-h" || a === "--help") {
-      process.stdout.write("usage: node scripts/dev/pyodide_run.mjs [--bundle DIR] [--bench N] < requests.json\n");
+      process.stdout.write("usage: node scripts/dev/pyodide_run.mjs [--bundle DIR | --runtime DIR --stdlib ZIP] "
+        + "[--source ZIP] [--trace] [--bench N] < input.json\n");
       process.exit(0);
     } else fail(`unknown argument ${a}`);
   }
@@ -54,19 +65,19 @@ async function readStdin() {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-function checkBundle(bundle) {
+// The loadPyodide() options of the bundle: engine.json names the runtime
+// folder and the zip (content-hashed) and holds the inline lock.
+function bundleOptions(bundle) {
   const runBundle = "run `.venv/bin/python -m scripts.publish.pyodide_bundle` (after `npm ci`) first";
-  for (const name of ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]) {
-    if (!existsSync(path.join(bundle, name))) fail(`${path.join(bundle, name)} is missing: ${runBundle}`);
+  const manifestPath = path.join(bundle, "engine.json");
+  if (!existsSync(manifestPath)) fail(`${manifestPath} is missing: ${runBundle}`);
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
+  const runtime = path.join(bundle, manifest.runtime);
+  const stdlib = path.join(bundle, manifest.stdlib);
+  for (const f of [path.join(runtime, "pyodide.mjs"), path.join(runtime, "pyodide.asm.wasm"), stdlib]) {
+    if (!existsSync(f)) fail(`${f}, named by engine.json, is missing: ${runBundle}`);
   }
-  const lock = JSON.parse(readFileSync(path.join(bundle, "pyodide-lock.json"), "utf8"));
-  const entry = lock.packages?.[PACKAGE];
-  if (!entry) fail(`the bundle's pyodide-lock.json has no package "${PACKAGE}": ${runBundle}`);
-  const wheel = path.join(bundle, entry.file_name);
-  if (!existsSync(wheel)) fail(`${wheel}, named by the lock, is missing: ${runBundle}`);
-  // The browser checks this (fetch integrity); Pyodide in Node does not.
-  const digest = createHash("sha256").update(readFileSync(wheel)).digest("hex");
-  if (digest !== entry.sha256) fail(`sha256 of ${wheel} does not match the lock: ${runBundle}`);
+  return { runtime, stdlib, lock: manifest.lock };
 }
 
 function percentile(sorted, p) {
@@ -89,62 +100,135 @@ function writeAndExit(text) {
   process.stdout.write(text + "\n", () => process.exit(0));
 }
 
+// Records the imports no finder could satisfy (appended last to sys.meta_path).
+const WATCH_IMPORTS = `
+import sys
+class _Missing:
+    seen = []
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):
+        cls.seen.append(name)
+        return None
+sys.meta_path.append(_Missing)
+`;
+
+// After the workload: every module loaded from a zip on sys.path (the stdlib
+// zip and the --source zip), by its file inside that zip. The snapshot of
+// sys.modules is taken before the tracer imports anything.
+const TRACE = `
+_loaded = dict(sys.modules)
+import json
+def _trace():
+    zips = [p for p in sys.path if p.endswith(".zip")]
+    out = {}
+    for name, module in sorted(_loaded.items()):
+        origin = getattr(getattr(module, "__spec__", None), "origin", None) or ""
+        for z in zips:
+            if origin.startswith(z + "/"):
+                out[name] = {"file": origin[len(z) + 1:], "zip": z}
+    return json.dumps(out)
+`;
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  checkBundle(opts.bundle);
+  let runtime = opts.runtime, stdlib = opts.stdlib, lock;
+  if (!runtime || !stdlib) {
+    ({ runtime, stdlib, lock } = bundleOptions(opts.bundle));
+    if (opts.runtime) runtime = opts.runtime;
+    if (opts.stdlib) stdlib = opts.stdlib;
+  }
+  if (!lock) {
+    // the stock runtime's own lock, or the one of the bundle this runtime folder is in
+    const own = path.join(runtime, "pyodide-lock.json");
+    const bundled = path.join(path.dirname(runtime), "engine.json");
+    if (existsSync(own)) lock = { info: JSON.parse(readFileSync(own, "utf8")).info, packages: {} };
+    else if (existsSync(bundled)) lock = JSON.parse(readFileSync(bundled, "utf8")).lock;
+    else fail(`no pyodide-lock.json in ${runtime} and no engine.json beside it`);
+  }
 
-  let requests;
+  let input;
   try {
-    requests = JSON.parse(await readStdin());
+    input = JSON.parse(await readStdin());
   } catch (e) {
     fail(`stdin is not JSON: ${e.message}`);
   }
-  if (!Array.isArray(requests)) fail("stdin must be a JSON array of requests");
+  const plain = Array.isArray(input);
+  if (plain) input = { answer: input };
+  if (typeof input !== "object" || input === null) fail("stdin must be a JSON array of requests or an object");
 
-  const indexURL = opts.bundle + path.sep;
+  const indexURL = runtime + path.sep;
   const t0 = performance.now();
-  const { loadPyodide } = await import(pathToFileURL(path.join(opts.bundle, "pyodide.mjs")).href);
+  const { loadPyodide } = await import(pathToFileURL(path.join(runtime, "pyodide.mjs")).href);
   const toStderr = (msg) => process.stderr.write(msg + "\n");
   const pyodide = await loadPyodide({
     indexURL,
-    lockFileURL: path.join(opts.bundle, "pyodide-lock.json"),
+    stdLibURL: stdlib,
+    lockFileContents: lock,
     packageBaseUrl: indexURL,
+    env: { PYTHONDONTWRITEBYTECODE: "1" },
     stdout: toStderr,
     stderr: toStderr,
   });
+  pyodide.runPython(WATCH_IMPORTS);
+  if (opts.source) {
+    // a zip, as the package is served: read through zipimport and zipfile
+    pyodide.mountNodeFS("/home/pyodide/source", path.dirname(opts.source));
+    const inFs = "/home/pyodide/source/" + path.basename(opts.source);
+    pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(inFs)})`);
+  }
   const t1 = performance.now();
-  await pyodide.loadPackage(PACKAGE, {
-    messageCallback: () => {},
-    errorCallback: toStderr,
-    checkIntegrity: true,
-  });
-  const calculator = pyodide.pyimport(PACKAGE);
+  const calculator = pyodide.pyimport("calculator");
   const answerJson = calculator.answer_json;
   const t2 = performance.now();
 
   const ask = (request) => JSON.parse(answerJson(JSON.stringify(request)));
 
-  if (!opts.bench) {
-    writeAndExit(JSON.stringify(requests.map(ask)));
+  if (opts.bench) {
+    const times = [];
+    for (const request of input.answer || []) {
+      for (let i = 0; i < opts.bench; i++) {
+        const s = performance.now();
+        ask(request);
+        times.push(performance.now() - s);
+      }
+    }
+    const sorted = [...times].sort((a, b) => a - b);
+    const mean = times.reduce((a, b) => a + b, 0) / (times.length || 1);
+    writeAndExit(JSON.stringify({
+      boot_ms: round(t1 - t0), ready_ms: round(t2 - t0), per_answer_ms_mean: round(mean),
+      per_answer_ms_p95: round(percentile(sorted, 95)), answers: times.length,
+    }));
     return;
   }
-  const times = [];
-  for (const request of requests) {
-    for (let i = 0; i < opts.bench; i++) {
-      const s = performance.now();
-      ask(request);
-      times.push(performance.now() - s);
-    }
+  if (plain) {
+    writeAndExit(JSON.stringify((input.answer || []).map(ask)));
+    return;
   }
-  const sorted = [...times].sort((a, b) => a - b);
-  const mean = times.reduce((a, b) => a + b, 0) / (times.length || 1);
-  writeAndExit(JSON.stringify({
-    boot_ms: round(t1 - t0),
-    ready_ms: round(t2 - t0),
-    per_answer_ms_mean: round(mean),
-    per_answer_ms_p95: round(percentile(sorted, 95)),
-    answers: times.length,
-  }));
+  // a call that raises (a module missing from the zip) is reported, and the
+  // work goes on, so that failed_imports can name what was missing
+  const guarded = (f) => (x) => {
+    try {
+      return f(x);
+    } catch (e) {
+      return { raised: String(e?.message ?? e).trim().split("\n").pop() };
+    }
+  };
+  const out = {};
+  out.answer = (input.answer || []).map(guarded(ask));
+  out.text = (input.text || []).map(guarded((t) => JSON.parse(answerJson(t))));
+  if (input.ask) {
+    const present = guarded(() => pyodide.pyimport("calculator.present"))();
+    out.ask = input.ask.map(guarded((m) => {
+      if (present.raised) throw new Error(present.raised);
+      return JSON.parse(present.ask_json(typeof m === "string" ? m : JSON.stringify(m)));
+    }));
+  }
+  out.failed_imports = pyodide.runPython("sorted(set(_Missing.seen))").toJs();
+  if (opts.trace) {
+    pyodide.runPython(TRACE);
+    out.modules = JSON.parse(pyodide.runPython("_trace()"));
+  }
+  writeAndExit(JSON.stringify(out));
 }
 
 main().catch((e) => fail(e?.stack ?? String(e)));

@@ -20,7 +20,8 @@ folder:
   also matches `/dir/` itself), or `/dir/` and `/dir/index.html` for a page with
   pages below it, so that no path ever gets two CSP rules (both hosts would join
   them with a comma, i.e. enforce both); plus the workers' folders and one `/*`
-  rule with the headers every response gets (Cloudflare reads 100 rules at most);
+  rule with the headers every response gets (Cloudflare reads 100 rules at most),
+  and the cache lifetimes of the runtime's files (CACHE_RULES);
 - `vercel.json` (Vercel, when site/ is the deployed folder): the same rules.
 
 GitHub Pages sends no custom headers: there the <meta> policy is what applies.
@@ -58,6 +59,14 @@ WORKER_DIRS = {
     "assets/calculator": True,            # the calculator's engine (Pyodide)
     "assets/pyodide": True,               # the Pyodide runtime itself
 }
+
+# How long a browser keeps the runtime's files. Every file of the bundle but
+# engine.json is named by its content (scripts/publish/pyodide_bundle.py): a
+# changed file gets a new name, so the old one may be kept for good and a
+# repeat visit fetches nothing; engine.json, which names them, is revalidated.
+RUNTIME_DIR = "assets/pyodide"
+IMMUTABLE = "public, max-age=31536000, immutable"
+CACHE_RULES = {"runtime-*": IMMUTABLE, "stdlib-*": IMMUTABLE, "engine.json": "no-cache"}
 
 CSP_META_RE = re.compile(r'\s*<meta http-equiv="Content-Security-Policy"[^>]*>', re.I)
 CHARSET_RE = re.compile(r"<meta charset=[^>]*>", re.I)
@@ -179,6 +188,9 @@ def header_rules(site: Path, pages: dict[str, tuple[list[str], bool]]) -> list[t
         for found in sorted(p for p in site.glob(f"**/{folder}") if p.is_dir()):
             rules.append(("/" + found.relative_to(site).as_posix() + "/*",
                           {"Content-Security-Policy": worker_policy(wasm)}))
+    for found in sorted(p for p in site.glob(f"**/{RUNTIME_DIR}") if p.is_dir()):
+        for name, value in CACHE_RULES.items():
+            rules.append(("/" + found.relative_to(site).as_posix() + "/" + name, {"Cache-Control": value}))
     rules.append(("/*", dict(COMMON_HEADERS)))
     return rules
 
@@ -193,7 +205,9 @@ def write_header_files(site: Path, rules: list[tuple[str, dict[str, str]]]) -> N
     (site / "_headers").write_text("\n".join(lines), encoding="utf-8")
 
     def vercel_source(path: str) -> str:
-        return path[:-1] + ":path*" if path.endswith("/*") else path
+        if path.endswith("/*"):
+            return path[:-1] + ":path*"
+        return path.replace("*", "(.*)")  # a splat inside a name: a regex group (path-to-regexp)
 
     vercel = {"headers": [{"source": vercel_source(path), "headers": [{"key": k, "value": v} for k, v in headers.items()]}
                           for path, headers in rules]}

@@ -43,7 +43,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from calculator import form, present
+from calculator import form, present, vocab
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -150,8 +150,12 @@ def _age_groups(today: str, at) -> list[tuple[int, int, object]]:
 def tables(lang: str, t: dict, lang_root: str, today: str) -> dict:
     """Every table of the fallback, computed by calculator.answer for `today`,
     its cells worded by calculator.present."""
-    v = {name: present.labels(name, lang) for name in ("route", "place", "quota_care_type", "network", "modality",
+    v = {name: present.labels(name, lang) for name in ("route", "centre", "place", "quota_care_type", "network",
+                                                         "modality",
                                                          "service")}
+    # one table per route, and per centre for the routes a centre organises
+    situations = [(route, centre) for route in v["route"]
+                  for centre in (v["centre"] if route in vocab.CENTRE_ROUTES else (None,))]
     columns = (  # the request fields that differ from a usual individual session
         {"modality": "individual", "bim": False, "first_session": False},
         {"modality": "individual", "bim": True, "first_session": False},
@@ -161,10 +165,11 @@ def tables(lang: str, t: dict, lang_root: str, today: str) -> dict:
     # The amounts may depend on the age (the package decides): one set of tables
     # per group of consecutive ages with the same answers (_age_groups).
     def grid_at(age: int) -> tuple[str, dict]:
-        grid = {(route, place): [_ask_cached(json.dumps({
-                    "question": "contribution", "date": today, "age": age, "route": route, "place": place, **extra},
+        grid = {(route, centre, place): [_ask_cached(json.dumps({
+                    "question": "contribution", "date": today, "age": age, "route": route,
+                    **({"centre": centre} if centre else {}), "place": place, **extra},
                     sort_keys=True)) for extra in columns]
-                for route in v["route"] for place in v["place"]}
+                for route, centre in situations for place in v["place"]}
         signature = json.dumps([[(a["result"]["outcome"], a["result"]["amount_cents"], a["result"]["reason"])
                                  for a in answers] for answers in grid.values()])
         return signature, grid
@@ -173,14 +178,15 @@ def tables(lang: str, t: dict, lang_root: str, today: str) -> dict:
     contribution = []
     for group in age_groups:
         ages = t["table_ages"].format(start=group["from"], end=group["to"])
-        for route in v["route"]:
+        for route, centre in situations:
             rows, answers = [], []
             for place in v["place"]:
-                cells = group["grid"][(route, place)]
+                cells = group["grid"][(route, centre, place)]
                 answers += cells
                 rows.append({"place": v["place"][place], "cells": [present.contribution_cell(a, lang) for a in cells]})
-            contribution.append({"id": f"{route}-{group['from']}", "route": route, "ages": ages,
-                                 "label": v["route"][route], "rows": rows,
+            label = v["route"][route] + (f" — {v['centre'][centre]}" if centre else "")
+            contribution.append({"id": f"{route}-{centre + '-' if centre else ''}{group['from']}", "route": route,
+                                 "centre": centre, "ages": ages, "label": label, "rows": rows,
                                  "sources": present.citation_links(answers, lang, lang_root), "answers": answers})
 
     quota_rows, quota_answers = [], []
@@ -371,13 +377,14 @@ def embed_pages(site: Path) -> list[Path]:
 # --- the runtime ----------------------------------------------------------------------------
 
 def _bundle_inputs_digest() -> str:
-    """What the bundle is made of: the calculator package, its build config, the
-    pinned runtime and the bundling script."""
+    """What the bundle is made of: the calculator package, the pinned runtime,
+    the scripts that bundle and trace it and the workload of the trace."""
     h = hashlib.sha256()
-    paths = sorted(p for p in (ROOT / "calculator").rglob("*")
+    paths = sorted(p for d in ("calculator", "tests/calculator/scenarios") for p in (ROOT / d).rglob("*")
                    if p.is_file() and "__pycache__" not in p.parts)
-    paths += [ROOT / "pyproject.toml", ROOT / "package-lock.json", ROOT / "scripts" / "pyodide_bundle.py",
-              ROOT / "node_modules" / "pyodide" / "package.json"]
+    paths += [ROOT / "package-lock.json", ROOT / "node_modules" / "pyodide" / "package.json",
+              ROOT / "tests" / "calculator_page" / "scenarios.toml", ROOT / "scripts" / "dev" / "pyodide_run.mjs",
+              *sorted((ROOT / "scripts" / "publish").glob("*.py"))]
     for p in paths:
         h.update(p.relative_to(ROOT).as_posix().encode())
         h.update(p.read_bytes() if p.exists() else b"-")
@@ -385,14 +392,12 @@ def _bundle_inputs_digest() -> str:
 
 
 def _bundle_complete(bundle: Path) -> bool:
-    lock = bundle / "pyodide-lock.json"
-    if not lock.is_file():
-        return False
     try:
-        entry = json.loads(lock.read_text(encoding="utf-8"))["packages"]["calculator"]
-    except (ValueError, KeyError):
+        manifest = json.loads((bundle / "engine.json").read_text(encoding="utf-8"))
+        needed = [manifest["stdlib"]] + [manifest["runtime"] + n for n in ("pyodide.mjs", "pyodide.asm.mjs",
+                                                                         "pyodide.asm.wasm")]
+    except (OSError, ValueError, KeyError, TypeError):
         return False
-    needed = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", entry["file_name"]]
     return all((bundle / n).is_file() for n in needed)
 
 

@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 ENV = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "ascii", "LC_ALL": "C"}
 OK = {"question": "contribution", "date": "2023-09-01", "age": 15, "route": "other_organisation",
-      "place": "cpms_clb", "modality": "group", "bim": True, "first_session": False}
+      "centre": "clb", "place": "cpms_clb", "modality": "group", "bim": True, "first_session": False}
 
 
 def run(stdin: bytes, *args: str, python: str = sys.executable) -> subprocess.CompletedProcess:

@@ -13,7 +13,7 @@ from tests.calculator.calc_jsonschema import errors as schema_errors
 from tests.calculator.calc_scenarios import load_scenarios
 from calculator.errors import ERROR_CODES
 from calculator.schema import schema
-from calculator.vocab import MODALITIES, NETWORKS, OUTCOMES, PLACES, QUOTA_CARE_TYPES, ROUTES
+from calculator.vocab import CENTRE_ROUTES, CENTRES, MODALITIES, NETWORKS, OUTCOMES, PLACES, QUOTA_CARE_TYPES, ROUTES
 
 FIRST = dt.date(2022, 10, 21)
 KNOWN_UNTIL = dt.date(2024, 3, 31)
@@ -38,7 +38,8 @@ def contribution_requests():
         "modality": st.sampled_from(MODALITIES),
         "bim": st.booleans(),
         "first_session": st.booleans(),
-    })
+        "centre": st.sampled_from(CENTRES),
+    }).map(lambda r: r if r["route"] in CENTRE_ROUTES else {k: v for k, v in r.items() if k != "centre"})
 
 
 def assert_well_formed(answer: dict) -> None:

@@ -1,49 +1,59 @@
-"""The scenario requests give the same answers inside the real Pyodide runtime (node) as in CPython.
+"""Every scenario answers inside the real Pyodide runtime (node), from the trimmed zip the
+site serves, exactly as in CPython; a module missing from the zip is named.
 
-The bundle is the session's one (`pyodide_bundle` in tests/conftest.py: the calculator
-wheel as the code is now, with the runtime the site serves), and
-scripts/dev/pyodide_run.mjs answers every request in it.
+The bundle is the session's one (`pyodide_bundle` in tests/conftest.py: the runtime and
+the zip the site serves, built from the code as it is now). The workload is the one the
+bundle traces (scripts/publish/stdlib_trace.workload): every request of
+tests/calculator/scenarios, odd and broken requests and texts, and every state of
+tests/calculator_page/scenarios.toml through calculator.present.ask_json, the browser's
+entry point, in French and in Dutch.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
+import zipfile
 
-import calculator
-from tests.calculator.calc_scenarios import load_scenarios
+import pytest
 
-EXTRA = [  # requests that are not in the scenario files: odd input, in both runtimes
-    {"question": "networks", "date": "2023-10-01", "age": 1e308},
-    {"question": "networks", "date": "2023-10-01", "age": -0.0},
-    {"question": "contribution", "date": "9999-12-31", "age": 0, "route": "outside", "place": "video",
-     "modality": "group", "bim": True, "first_session": True},
-    {"question": "pseudocode", "date": "2023-10-01", "code": 792632},
-    {"question": "fees", "date": "2023-10-01", "service": "group_session", "participants": 30},
-    {"unknown": "field"},
-    [],
-    ["not", "an", "object"],
-    "text",
-    None,
-]
+from scripts.publish.stdlib_trace import StdlibError, check_zip, cpython_answers, run_node, workload, write_zip
 
 
-def test_same_answers_in_pyodide_as_in_cpython(pyodide_run):
-    requests = [s.request for s in load_scenarios()] + EXTRA
-    in_pyodide = pyodide_run(requests)
-    in_cpython = [json.loads(calculator.answer_json(json.dumps(r))) for r in requests]
-    assert len(in_pyodide) == len(requests)
-    assert any(a["ok"] for a in in_cpython) and not all(a["ok"] for a in in_cpython)
-    differ = [(r, a, b) for r, a, b in zip(requests, in_cpython, in_pyodide) if a != b]
-    assert not differ, f"{len(differ)} answer(s) differ; first: {differ[0]}"
+def test_every_scenario_answers_from_the_trimmed_zip_as_in_cpython(pyodide_bundle):
+    work = workload()
+    got = run_node(["--bundle", str(pyodide_bundle)], work)
+    expected = cpython_answers(work)
+    assert any(a["ok"] for a in expected["answer"]) and not all(a["ok"] for a in expected["answer"])
+    assert any("error" in r for r in expected["ask"]) and any("view" in r for r in expected["ask"])
+    for key in ("answer", "text", "ask"):
+        assert len(got[key]) == len(work[key])
+        differ = [(m, a, b) for m, a, b in zip(work[key], expected[key], got[key]) if a != b]
+        assert not differ, (f"{len(differ)} {key} answer(s) differ; first: {differ[0]}; "
+                            f"imports that found nothing in the zip: {got['failed_imports']}")
+
+
+def test_a_module_missing_from_the_zip_is_named(pyodide_bundle, tmp_path):
+    manifest = json.loads((pyodide_bundle / "engine.json").read_text())
+    runtime = pyodide_bundle / manifest["runtime"]
+    zip_path = pyodide_bundle / manifest["stdlib"]
+    work = {"answer": [{"question": "networks", "date": "2023-10-01", "age": 16}], "text": [], "ask": []}
+    baseline = set(run_node(["--bundle", str(pyodide_bundle)], work)["failed_imports"])
+    with zipfile.ZipFile(zip_path) as z:
+        files = {n: z.read(n) for n in z.namelist() if not n.endswith("/")}
+    # the codec zipfile needs to read the package's data from the zip: a lazy import
+    del files["encodings/cp437.py"]
+    damaged = tmp_path / "damaged.zip"
+    write_zip(damaged, files)
+    with pytest.raises(StdlibError, match=r"encodings\.cp437"):
+        check_zip(runtime, damaged, work, baseline)
 
 
 def test_the_answers_come_from_the_bundles_wasm_runtime(pyodide_run, pyodide_bundle, tmp_path):
     # The same bundle with its WebAssembly binary damaged answers nothing: what answered
     # above is Pyodide's interpreter, not a Python found elsewhere on the machine.
     broken = shutil.copytree(pyodide_bundle, tmp_path / "bundle")
-    wasm = broken / "pyodide.asm.wasm"
+    wasm = broken / json.loads((broken / "engine.json").read_text())["runtime"] / "pyodide.asm.wasm"
     wasm.write_bytes(wasm.read_bytes()[: wasm.stat().st_size // 2])
     p = pyodide_run([{"question": "networks", "date": "2023-10-01", "age": 16}], bundle=broken, check=False)
     assert p.returncode != 0 and p.stdout.strip() == "", p.stdout[-500:]

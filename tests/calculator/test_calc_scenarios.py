@@ -26,17 +26,29 @@ def test_every_question_has_scenarios():
     assert {"networks", "quota", "contribution", "course", "pseudocode", "fees"} <= questions
 
 
-def test_every_route_and_place_on_both_sides_of_the_amendment():
-    from calculator.vocab import PLACES, ROUTES
+def test_every_route_centre_and_place_on_both_sides_of_every_rule_date():
+    from calculator.vocab import CENTRE_ROUTES, CENTRES, PLACES, ROUTES
 
-    seen = {
-        (s.request["date"], s.request["route"], s.request["place"])
-        for s in SCENARIOS if s.request.get("question") == "contribution" and "errors" not in s.spec
-    }
-    for date in ("2023-08-31", "2023-09-01"):
-        for route in ROUTES:
-            for place in PLACES:
-                assert (date, route, place) in seen, (date, route, place)
+    for question in ("contribution", "fees"):
+        seen = {
+            (s.request["date"], s.request["route"], s.request.get("centre"), s.request["place"])
+            for s in SCENARIOS if s.request.get("question") == question and "route" in s.request
+            and "errors" not in s.spec
+        }
+        for date in ("2022-10-21", "2023-08-31", "2023-09-01", "2024-01-31", "2024-02-01", "2024-03-31", "2024-04-01"):
+            for route in ROUTES:
+                for centre in CENTRES if route in CENTRE_ROUTES else (None,):
+                    for place in PLACES:
+                        assert (date, route, centre, place) in seen, (question, date, route, centre, place)
+
+
+def test_the_route_grid_is_the_table_of_route_grid():
+    """The generated cases are those the readable table gives (not edited by hand)."""
+    from tests.calculator import route_grid
+
+    for name, cases in (("contribution.toml", route_grid.contribution_cases()), ("fees.toml", route_grid.fees_cases())):
+        text = (route_grid.SCENARIOS / name).read_text(encoding="utf-8")
+        assert route_grid.render(cases) in text, name
 
 
 def test_both_sides_of_every_effective_date_and_age_bound():

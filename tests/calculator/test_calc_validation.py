@@ -132,13 +132,13 @@ ROUTE_2023 = 'start = 2023-09-01\nvalue = { free = ["cpms_clb", "school", "board
 
 def test_a_value_holds_until_the_next_one_starts():
     rules = load_rules()
-    values = rules.param("route_own_convention").values
+    values = rules.param("route_own_convention_cpms").values
     assert [(v.start, v.end) for v in values] == [(dt.date(2022, 10, 21), dt.date(2023, 8, 31)),
                                                    (dt.date(2023, 9, 1), None)]
     # moving a start moves the end of the value before it: there is no gap to make
     files = _mutate("contribution.toml", ROUTE_2023, ROUTE_2023.replace("2023-09-01", "2023-09-05"))
     assert validate(files=files) == []
-    moved = parse_rules(files).param("route_own_convention")
+    moved = parse_rules(files).param("route_own_convention_cpms")
     assert moved.at(dt.date(2023, 9, 4)).start == dt.date(2022, 10, 21)
     assert moved.at(dt.date(2023, 9, 5)).start == dt.date(2023, 9, 5)
 
@@ -151,7 +151,7 @@ def test_an_end_that_agrees_with_the_next_start_is_accepted():
 def test_refuses_an_end_that_contradicts_the_next_start():
     files = _mutate("contribution.toml", ROUTE_2022, ROUTE_2022.replace("\nvalue", "\nend = 2023-09-15\nvalue", 1))
     p = _one(files, "end_contradicts_next")
-    assert (p.table, p.start) == ("route_own_convention", dt.date(2022, 10, 21))
+    assert (p.table, p.start) == ("route_own_convention_cpms", dt.date(2022, 10, 21))
     assert _line(files, p) == "end = 2023-09-15"
     assert "end = 2023-08-31" in p.fix("fr") and "2023-09-01" in p.message("fr")
     assert [q.code for q in _found(files)] == ["end_contradicts_next"]

@@ -64,6 +64,14 @@ def expected_view(question: str, values: dict, overrides: dict, lang: str, lang_
     keys as PAGE_VIEW_JS returns): the answer's own texts, its figure and caption
     as the package words them, each error next to the control of its field."""
     answer = calculator.answer(form.request_for(question, values, overrides))
+    if not answer["ok"] and not overrides and len(answer["errors"]) == 1 and answer["errors"][0]["code"] == "missing_field":
+        c = form.control_for(question, answer["errors"][0]["field"], values)
+        if c is not None and c.kind == "radio" and c.default is None and values.get(c.key) is None:
+            # an unanswered question without default (an old link without `centre`): asked, no error
+            label = form.words(c, lang, values["date"])["label"]
+            return {"state": "question", "figure": None, "caption": present.say("still_asked", lang, label=label),
+                    "explanation": None, "errors": [], "warnings": [], "citations": [], "interpretations": [],
+                    "meta": None, "fieldErrors": {}}
     if not answer["ok"]:
         field_errors = {}
         for e in answer["errors"]:

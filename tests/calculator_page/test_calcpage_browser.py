@@ -107,7 +107,7 @@ def test_prebuilt_answer_before_the_engine_then_the_engines(new_page, base_url, 
     watch = new_page()
     page = watch.page
     held = []
-    page.route("**/assets/pyodide/pyodide.asm.wasm", lambda route: held.append(route))
+    page.route("**/assets/pyodide/**/pyodide.asm.wasm", lambda route: held.append(route))
     page.goto(lang_root(base_url, lang) + "calculator/")
     page.wait_for_function("() => document.querySelector('#calc-all') && !document.querySelector('#calc-all').disabled")
     box = page.evaluate(CONTAINER_JS)
@@ -143,7 +143,7 @@ def test_later_day_waits_for_the_engine(new_page, base_url):
     page = watch.page
     page.clock.set_fixed_time(datetime(later.year, later.month, later.day, 12, 0))
     held = []
-    page.route("**/assets/pyodide/pyodide.asm.wasm", lambda route: held.append(route))
+    page.route("**/assets/pyodide/**/pyodide.asm.wasm", lambda route: held.append(route))
     page.goto(base_url + "calculator/")
     page.wait_for_function("() => !document.querySelector('#calc-all').disabled")
     assert page.input_value("#calc-date") == later.isoformat()
@@ -299,7 +299,7 @@ def test_engine_failure_shows_why_and_the_tables(new_page, base_url, lang, how, 
     watch = new_page()
     page = watch.page
     if how == "network":
-        page.route("**/assets/pyodide/pyodide.asm.wasm", lambda route: route.abort())
+        page.route("**/assets/pyodide/**/pyodide.asm.wasm", lambda route: route.abort())
     elif how == "csp":
         page.route("**/assets/calculator/engine-worker.mjs", _block_wasm_by_csp)
     else:
@@ -325,7 +325,7 @@ def test_parents_page_embeds_a_compact_calculator(new_page, base_url):
     watch = new_page()
     page = watch.page
     held = []
-    page.route("**/assets/pyodide/pyodide.asm.wasm", lambda route: held.append(route))
+    page.route("**/assets/pyodide/**/pyodide.asm.wasm", lambda route: held.append(route))
     page.goto(base_url + "parents/")
     questions = page.eval_on_selector_all("input[name=calc-question]", "els => els.map(e => e.value)")
     assert questions == ["contribution", "course", "quota", "networks"]

@@ -4,7 +4,6 @@ from the calculator package."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import zipfile
@@ -15,6 +14,7 @@ from urllib.parse import urljoin
 import pytest
 
 import calculator
+from calculator.vocab import CENTRE_ROUTES, CENTRES
 from calculator import form, present
 from scripts.render.calculator_page import (ALL_QUESTIONS, LANG_PREFIX, _age_groups, _ages, _ask_cached, build_date,
                                             catalog)
@@ -47,18 +47,16 @@ def test_only_the_calculator_pages_load_the_engine(site):
     assert with_calc == expected
 
 
-def test_the_runtime_is_served_once_with_the_current_calculator_wheel(site):
+def test_the_runtime_is_served_once_with_the_current_calculator(site):
     assert not (site / "nl" / "assets" / "pyodide").exists(), "one runtime for both languages"
     bundle = site / "assets" / "pyodide"
-    for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"):
-        assert (bundle / name).read_bytes() == (ROOT / "node_modules" / "pyodide" / name).read_bytes(), name
-    lock = json.loads((bundle / "pyodide-lock.json").read_text())
-    entry = lock["packages"]["calculator"]
-    wheel = bundle / entry["file_name"]
-    assert entry["sha256"] == hashlib.sha256(wheel.read_bytes()).hexdigest()
-    # the wheel holds the package as it is now (a stale bundle would answer with old rules)
-    with zipfile.ZipFile(wheel) as z:
-        shipped = {n: z.read(n) for n in z.namelist() if n.startswith("calculator/")}
+    manifest = json.loads((bundle / "engine.json").read_text())
+    for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"):
+        served = bundle / manifest["runtime"] / name
+        assert served.read_bytes() == (ROOT / "node_modules" / "pyodide" / name).read_bytes(), name
+    # the zip holds the package as it is now (a stale bundle would answer with old rules)
+    with zipfile.ZipFile(bundle / manifest["stdlib"]) as z:
+        shipped = {n: z.read(n) for n in z.namelist() if n.startswith("calculator/") and n.endswith((".py", ".toml"))}
     current = {p.relative_to(ROOT).as_posix(): p.read_bytes()
                for p in (ROOT / "calculator").rglob("*") if p.suffix in (".py", ".toml") and "__pycache__" not in p.parts}
     assert shipped == current
@@ -165,10 +163,12 @@ def test_static_tables_are_the_packages_answers(site, lang):
     tables_html = html[html.index('class="calc-tables"'):]
     parser = _Tables()
     parser.feed(tables_html)
-    v = {name: present.labels(name, lang) for name in ("route", "place", "outcome")}
+    v = {name: present.labels(name, lang) for name in ("route", "centre", "place", "outcome")}
     t = catalog(lang)["calculator"]
     today = build_date()
-    routes = {label: key for key, label in v["route"].items()}
+    # a route a centre organises has a table per centre: "<route> — <centre>"
+    routes = {(f"{label} — {v['centre'][c]}" if key in CENTRE_ROUTES else label): (key, c if key in CENTRE_ROUTES else None)
+              for key, label in v["route"].items() for c in (CENTRES if key in CENTRE_ROUTES else ("",))}
     places = {label: key for key, label in v["place"].items()}
     columns = [("individual", False, False), ("individual", True, False), ("individual", False, True),
                ("group", False, False)]
@@ -178,18 +178,19 @@ def test_static_tables_are_the_packages_answers(site, lang):
         m = age_re.search(table["caption"])
         if not m:
             continue
-        route = next(key for label, key in routes.items() if table["caption"].endswith(label))
+        route, centre = next(key for label, key in routes.items() if table["caption"].endswith(label))
+        given = {"centre": centre} if centre else {}
         for age in {int(m.group(1)), int(m.group(2))}:
             for row in table["rows"][1:]:
                 place = places[row[0]]
                 for (modality, bim, first), cell in zip(columns, row[1:]):
                     a = calculator.answer({"question": "contribution", "date": today, "age": age, "route": route,
-                                           "place": place, "modality": modality, "bim": bim, "first_session": first})
+                                           **given, "place": place, "modality": modality, "bim": bim, "first_session": first})
                     want = (v["outcome"]["not_allowed"] if a["result"]["outcome"] == "not_allowed"
                             else present.money(a["result"]["amount_cents"], lang))
                     assert cell == want, (table["caption"], row[0], modality, bim, first, age)
                     checked += 1
-    assert checked >= 3 * 6 * 4 * 2
+    assert checked >= len(routes) * 6 * 4 * 2
 
 
 def test_age_groups_equal_a_scan_of_every_age():
@@ -197,11 +198,13 @@ def test_age_groups_equal_a_scan_of_every_age():
     them; asking every age gives the same groups."""
     today = build_date()
     v = {name: present.labels(name, "fr") for name in ("route", "place")}
+    situations = [{"route": r, **({"centre": c} if c else {})} for r in v["route"]
+                  for c in (CENTRES if r in CENTRE_ROUTES else (None,))]
 
     def at(age):
-        answers = [_ask_cached(json.dumps({"question": "contribution", "date": today, "age": age, "route": r,
+        answers = [_ask_cached(json.dumps({"question": "contribution", "date": today, "age": age, **s,
                                            "place": p, "modality": m, "bim": b, "first_session": f}, sort_keys=True))
-                   for r in v["route"] for p in v["place"]
+                   for s in situations for p in v["place"]
                    for (m, b, f) in (("individual", False, False), ("individual", True, False),
                                      ("individual", False, True), ("group", False, False))]
         return json.dumps([(a["result"]["outcome"], a["result"]["amount_cents"], a["result"]["reason"])

@@ -72,7 +72,7 @@ def test_figure_and_caption_of_each_question():
                                        present.label("reason", a["result"]["reason"], "fr"))
     assert present.figure(a, "fr")[0] == "11,00 €" and present.figure(a, "nl")[0] == "€ 11,00"
     # not allowed: the outcome's words instead of an amount
-    a, _, _ = ask("contribution", age=12, route="other_organisation", place="school", date=DAY)
+    a, _, _ = ask("contribution", age=12, route="other_organisation", centre="clb", place="school", date=DAY)
     assert a["result"]["outcome"] == "not_allowed"
     assert present.figure(a, "nl")[0] == present.label("outcome", "not_allowed", "nl")
     # course: the total, "for n sessions"
@@ -248,3 +248,30 @@ def test_hints_name_the_rules_values():
     assert f"dès {rules.value('adults_min_age', when).value} ans" in hint
     label = form.words(form.CONTROL["sessions_used"], "nl", DAY)["label"]
     assert f"laatste {rules.value('quota_window_months', when).value} maanden" in label
+
+
+@pytest.mark.parametrize("question, link", [
+    ("contribution", {"age": "10", "route": "own_convention", "place": "school", "date": "2023-10-01"}),
+    ("course", {"age": "16", "route": "other_organisation", "place": "cpms_clb", "sessions": "4", "date": "2023-10-01"}),
+    ("fees", {"service": "individual_session", "route": "own_convention", "place": "cpms_clb", "bim": "false",
+              "first_session": "false", "date": "2023-10-01"}),
+])
+def test_an_old_link_without_centre_asks_it(question, link):
+    """A link shared before `centre` existed opens with the centre asked, not with an
+    error; once answered, the centre's own text answers and the link keeps it."""
+    values, overrides = form.values_from_state(question, link, DAY)
+    assert overrides == {} and values["centre"] is None
+    assert form.visible(form.CONTROL["centre"], question, values)
+    for lang in ("fr", "nl"):
+        out = present.ask(question, values, overrides, lang)
+        assert out["view"]["state"] == "question" and out["view"]["fields"] == {}
+        seen = read_view(out["view"])
+        assert seen["errors"] == [] and raw(lang, "form.label.centre") in seen["caption"]
+        assert ["centre", ""] in out["fragment"]
+    for centre, text in (("cpms", "circular-8761"), ("clb", "riziv-note-clb")):
+        out = present.ask(question, {**values, "centre": centre}, overrides, "fr")
+        assert out["view"]["state"] == "answer" and ["centre", centre] in out["fragment"]
+        assert text in {c["doc"] for c in calculator.answer(out["request"])["citations"]}
+    # a wrong centre is an error next to its control, as any other field
+    out = present.ask(question, {**values, "centre": "zks"}, overrides, "nl")
+    assert out["view"]["state"] == "errors" and set(out["view"]["fields"]) == {"centre"}

@@ -7,7 +7,11 @@ calculator as it was *before* the change of 1 February 2024 was encoded (rules
 2023-09-01.1): every scenario request of tests/calculator/scenarios dated
 before 2024-02-01 or undated (stored with its request), then the answers to a
 grid of contribution and course requests on four dates before 2024-02-01 (the
-requests are rebuilt by grid_requests(), in order). Each answer is stored as
+requests are rebuilt by grid_requests(), in order). Re-recorded with rules
+2024-02-01.2 for issue 12 (which centre; the route independent_psychologist):
+the grid then gives each centre's route with `centre` (cpms and clb); every
+answer that changed is listed, with the paragraph that makes it right, in the
+closing note of issue 12. Each answer is stored as
 the SHA-256 of its JSON text (exactly what `python -m calculator` prints), with
 the rules_version value blanked: that string changes with every change of the
 rules, nothing else may. test_answers_unchanged.py compares.
@@ -47,15 +51,17 @@ def scenario_requests() -> list[dict]:
 
 
 def grid_requests() -> list[dict]:
-    routes = ("outside", "own_convention", "other_organisation")
+    routes = (("outside", None), *((r, c) for r in ("own_convention", "other_organisation", "independent_psychologist")
+                                   for c in ("cpms", "clb")))
     places = ("psychologist_office", "cpms_clb", "school", "boarding_school", "video", "living_environment")
     out = []
-    for d, route, place, modality, bim, first, age in itertools.product(
+    for d, (route, centre), place, modality, bim, first, age in itertools.product(
             GRID_DATES, routes, places, ("individual", "group"), (False, True), (False, True), (12, 23, 24, 40)):
-        out.append({"question": "contribution", "date": d, "age": age, "route": route, "place": place,
+        situation = {"route": route, **({"centre": centre} if centre else {}), "place": place}
+        out.append({"question": "contribution", "date": d, "age": age, **situation,
                     "modality": modality, "bim": bim, "first_session": first})
         if not first:
-            out.append({"question": "course", "date": d, "age": age, "route": route, "place": place,
+            out.append({"question": "course", "date": d, "age": age, **situation,
                         "modality": modality, "bim": bim, "first_session": True, "sessions": 5})
     return out
 

@@ -29,16 +29,14 @@ def apply_edits(project: Path, edits: list[dict]) -> None:
             assert n == 1, f"{e['file']}: {e['pattern']!r} matched {n} times"
         elif "add_value" in e:
             content = add_value(content, e["add_value"], e["start"], e["text"])
-        elif "replace_interpretation" in e:
-            content = replace_interpretation(content, e["replace_interpretation"], e["until"], e["text"])
         else:
             content = content.rstrip("\n") + "\n" + e["text"]
         path.write_text(content, encoding="utf-8")
 
 
 def add_value(content: str, parameter: str, start: dt.date, text: str) -> str:
-    """End the open (last) value of `parameter` the day before `start`, and add a
-    value from `start` after it, as a maintainer does (MAINTAINERS.md, step 5)."""
+    """Add a value of `parameter` from `start` after its last one, as a maintainer does
+    (MAINTAINERS.md, step 5): the earlier value holds until the day before."""
     lines = content.split("\n")
     header = f"[[{parameter}.values]]"
     last = max(i for i, l in enumerate(lines) if l.strip() == header)
@@ -46,25 +44,10 @@ def add_value(content: str, parameter: str, start: dt.date, text: str) -> str:
     while end > last and not lines[end - 1].strip():
         end -= 1
     block = lines[last:end]
-    assert not any(l.startswith("end = ") for l in block), f"the last value of {parameter} is not open"
-    at = last + next(i for i, l in enumerate(block) if l.startswith("start = "))
+    assert not any(l.startswith("end = ") for l in block), f"the last value of {parameter} has an end"
     new = ["", header, f"start = {start.isoformat()}", *text.rstrip("\n").split("\n")]
     lines[end:end] = new
-    lines.insert(at + 1, f"end = {(start - dt.timedelta(days=1)).isoformat()}")
     return "\n".join(lines)
-
-
-def replace_interpretation(content: str, iid: str, until: dt.date, text: str) -> str:
-    """The interpretation iid, or the last of its replacements, ends on `until` and
-    is replaced by the table `text` (appended), as MAINTAINERS.md step 5.7 says."""
-    tables = tomllib.loads(content).get("interpretations", {})
-    while tables[iid].get("replaced_by"):
-        iid = tables[iid]["replaced_by"]
-    new_id = re.match(r"\[interpretations\.([a-z0-9-]+)\]", text).group(1)
-    header = f"[interpretations.{iid}]\n"
-    assert content.count(header) == 1, header
-    content = content.replace(header, f'{header}until = {until.isoformat()}\nreplaced_by = "{new_id}"\n')
-    return content.rstrip("\n") + "\n\n" + text
 
 
 def apply_fixture(project: Path, name: str = "sixth-amendment") -> None:

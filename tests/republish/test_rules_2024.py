@@ -4,6 +4,8 @@ is known but not encoded (a named warning)."""
 
 from __future__ import annotations
 
+import itertools
+
 import datetime as dt
 import json
 
@@ -88,13 +90,14 @@ def test_adults_keep_their_amounts_from_1_february_2024():
 
 
 def test_every_place_and_route_is_free_at_23_unless_the_place_is_not_possible():
-    from calculator.vocab import PLACES, ROUTES
+    from calculator.vocab import CENTRE_ROUTES, CENTRES, PLACES, ROUTES
 
-    for route in ROUTES:
-        for place in PLACES:
-            r = contribution("2024-02-01", 23, route=route, place=place, modality="group", bim=True)["result"]
-            assert r["outcome"] in ("free", "not_allowed"), (route, place, r)
-            assert r["outcome"] == "not_allowed" or r["amount_cents"] == 0
+    situations = [(route, centre) for route in ROUTES for centre in (CENTRES if route in CENTRE_ROUTES else (None,))]
+    for (route, centre), place in itertools.product(situations, PLACES):
+        given = {"centre": centre} if centre else {}
+        r = contribution("2024-02-01", 23, route=route, place=place, modality="group", bim=True, **given)["result"]
+        assert r["outcome"] in ("free", "not_allowed"), (route, centre, place, r)
+        assert r["outcome"] == "not_allowed" or r["amount_cents"] == 0
 
 
 # --- 1 April 2024 --------------------------------------------------------------------------

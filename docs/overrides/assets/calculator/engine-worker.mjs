@@ -2,14 +2,15 @@
 //
 // Must be started as a module worker: new Worker(url, { type: "module" })
 // (Pyodide 314 refuses classic workers). Everything it loads comes from the
-// site itself: the runtime from indexURL, the calculator wheel as registered
-// (with its sha256) in the site-local lock file at lockFileURL.
+// site itself: the runtime from indexURL, and from stdLibURL one zip, the
+// standard library the calculator runs together with the calculator package
+// (scripts/publish/pyodide_bundle.py); the lock (no package) comes inline.
 //
 // Protocol (messages to the worker, and what it posts back):
-//   {type: "init", indexURL, lockFileURL}  absolute URLs, computed by the page
+//   {type: "init", indexURL, stdLibURL, lock}  absolute URLs, computed by the
+//                                          page from engine.json, and its lock
 //     -> {type: "ready", ms, boot_ms}       ms: init to calculator importable;
-//                                          boot_ms: loadPyodide(), which also
-//                                          loads the calculator wheel
+//                                          boot_ms: loadPyodide()
 //     -> {type: "failed", reason}           loading failed; nothing will work
 //   {type: "ask", id, message}             message: the form's state,
 //                                          {question, values, overrides, lang,
@@ -22,7 +23,6 @@
 //                                          the page) or broke
 // Messages sent before "ready" wait for it.
 
-const PACKAGE = "calculator";
 const ENTRY = "calculator.present"; // its ask_json is the page's only entry point
 
 let engine = null; // Promise<(text: string) => string>
@@ -34,11 +34,11 @@ function absolute(url, what) {
   return url;
 }
 
-async function load({ indexURL, lockFileURL }) {
+async function load({ indexURL, stdLibURL, lock }) {
   const t0 = performance.now();
   indexURL = absolute(indexURL, "indexURL");
   if (!indexURL.endsWith("/")) indexURL += "/";
-  lockFileURL = absolute(lockFileURL, "lockFileURL");
+  stdLibURL = absolute(stdLibURL, "stdLibURL");
   checkWasm();
   const { loadPyodide } = await import(indexURL + "pyodide.mjs");
   const watcher = watchFatalLogs();
@@ -47,9 +47,8 @@ async function load({ indexURL, lockFileURL }) {
     pyodide = await Promise.race([
       loadPyodide({
         indexURL,
-        lockFileURL,
-        // fetched while the runtime bootstraps itself, not after
-        packages: [PACKAGE],
+        stdLibURL,
+        lockFileContents: lock,
         stdout: (msg) => console.log("[pyodide]", msg),
         stderr: (msg) => console.warn("[pyodide]", msg),
       }),
@@ -60,22 +59,13 @@ async function load({ indexURL, lockFileURL }) {
     watcher.stop();
   }
   const t1 = performance.now();
-  // Already loaded by loadPyodide (with the lock's sha256 checked): a no-op
-  // that makes sure of it.
-  const problems = [];
-  await pyodide.loadPackage(PACKAGE, {
-    messageCallback: () => {},
-    errorCallback: (msg) => {
-      problems.push(String(msg).split("\n")[0]);
-      console.warn("[pyodide]", msg);
-    },
-    checkIntegrity: true,
-  });
-  if (!(PACKAGE in pyodide.loadedPackages)) {
-    // e.g. the wheel's sha256 differs from the lock's: say so, not a traceback
-    throw new Error(`the ${PACKAGE} package could not be loaded (${problems.filter(Boolean).join(" ") || "no reason given"})`);
+  let present;
+  try {
+    present = pyodide.pyimport(ENTRY);
+  } catch (e) {
+    // e.g. a module missing from the zip: the last line of the traceback names it
+    throw new Error(`${ENTRY} could not be imported: ${reasonOf(e).trim().split("\n").pop()}`);
   }
-  const present = pyodide.pyimport(ENTRY);
   const askJson = present.ask_json;
   if (typeof askJson !== "function") {
     throw new Error(`${ENTRY}.ask_json is missing`);

@@ -14,15 +14,21 @@
 // baseUrl is the site root (absolute, or relative to the page, e.g. MkDocs'
 // base_url); without it the root is found from this module's own URL
 // (<root>/assets/calculator/engine.mjs). The runtime is served from
-// <root>/assets/pyodide/, and the worker gets absolute URLs: Pyodide resolves
-// a relative lockFileURL against the worker, not the page.
+// <root>/assets/pyodide/: its engine.json (the one file there not named by
+// its content: scripts/publish/pyodide_bundle.py) names the runtime folder and
+// the standard library zip, which holds the calculator, and carries the lock.
+// It is fetched here while the browser starts the worker, and the worker gets
+// absolute URLs (Pyodide resolves relative ones against the worker).
 
 export function startEngine(baseUrl, { timeoutMs = 120000 } = {}) {
   const root = baseUrl == null
     ? new URL("../../", import.meta.url)
     : new URL(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/", document.baseURI);
-  const indexURL = new URL("assets/pyodide/", root).href;
-  const lockFileURL = new URL("pyodide-lock.json", indexURL).href;
+  const bundleURL = new URL("assets/pyodide/", root);
+  const manifest = fetch(new URL("engine.json", bundleURL)).then((response) => {
+    if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status}`);
+    return response.json();
+  });
   const workerURL = new URL("assets/calculator/engine-worker.mjs", root);
 
   const pending = new Map();
@@ -71,7 +77,15 @@ export function startEngine(baseUrl, { timeoutMs = 120000 } = {}) {
     fail("worker", event.message || `cannot start ${workerURL.href}`);
   };
 
-  worker.postMessage({ type: "init", indexURL, lockFileURL });
+  manifest.then(
+    ({ runtime, stdlib, lock }) => worker.postMessage({
+      type: "init",
+      indexURL: new URL(runtime, bundleURL).href,
+      stdLibURL: new URL(stdlib, bundleURL).href,
+      lock,
+    }),
+    (e) => fail("runtime", `cannot read the runtime's engine.json: ${e && e.message ? e.message : e}`),
+  );
 
   // Last resort for a load that hangs (about 13 MB to fetch on a slow line).
   if (timeoutMs > 0) {

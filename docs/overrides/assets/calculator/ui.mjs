@@ -127,6 +127,11 @@ function setup(box, data) {
   // Puts a value in a control; false when the control cannot hold it.
   function setValue(f, value) {
     if (f.kind === "radio") {
+      if (value === null || value === undefined || value === "") {
+        // a question without default, unanswered (form.py _holds: the package then asks it)
+        for (const r of radios(f.key)) r.checked = false;
+        return f.default === null || f.default === undefined;
+      }
       const match = [...radios(f.key)].find((r) => r.value === String(value));
       if (!match) return false;
       match.checked = true;
