@@ -26,6 +26,7 @@ class Builder:
         self._warnings: dict[str, Text] = {}
         self._interpretations: list[str] = []
         self._sentences: list[Text] = []
+        self._taken_in = False  # the answer rests on values taken in from public sources (taken_in())
 
     # --- rules ---------------------------------------------------------------
 
@@ -67,6 +68,12 @@ class Builder:
         if code not in self._warnings:
             self._warnings[code] = self.text(f"warnings.{code}", **params)
 
+    def taken_in(self) -> None:
+        """The answer rests on values taken in from public sources for a known change whose text
+        is not among ours (meta.toml [pending] taken_in_warning): it says so instead of the
+        change's usual warning."""
+        self._taken_in = True
+
     def interpret(self, iid: str) -> None:
         if iid not in self.rules.interpretations:
             raise KeyError(f"unknown interpretation {iid!r}")
@@ -91,7 +98,11 @@ class Builder:
             # name; it replaces the general warning that the rules may have changed.
             pending = [p for p in self.rules.pending if p.effective <= self.when]
             for p in pending:
-                self.warn(p.warning, date=p.effective, until=self.rules.known_valid_until)
+                # An answer that rests on values taken in for this change from public sources
+                # says so instead.
+                taken_in = self._taken_in and p.taken_in_warning
+                self.warn(p.taken_in_warning if taken_in else p.warning, date=p.effective,
+                          until=self.rules.known_valid_until)
             if not pending and self.when > self.rules.known_valid_until:
                 self.warn("rules_may_have_changed", until=self.rules.known_valid_until)
         interps = self.rules.interpretations

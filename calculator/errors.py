@@ -21,6 +21,8 @@ ERROR_CODES = (
     "invalid_date",         # not YYYY-MM-DD or an impossible date (2023-02-30)
     "date_before_rules",    # a date before the first encoded rule
     "network_not_for_age",  # the network does not take people of that age
+    "care_type_replaced",   # a care type of the circular for a date of the convention of 1 April 2024
+    "care_type_not_yet",    # a function of that convention for an earlier date
     "fields_go_together",   # a group of optional fields given only in part
     "unknown_code",         # a pseudocode not in the list
     "code_not_in_force",    # a pseudocode that does not apply on that date

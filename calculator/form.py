@@ -174,9 +174,29 @@ def raw(control: Control, value) -> object:
     return str(value)
 
 
+def field_default(vocab: str | None, default: object, today: str) -> object:
+    """A field's default when the page opens on `today` (ISO): TODAY is that day; a care type
+    of the quota and course questions is the declared one if it applies on that day, else the
+    first care type of that day (calculator/data/quotas.toml [care_types])."""
+    if default == TODAY:
+        return today
+    if vocab == "quota_care_type" and default is not None:
+        import datetime
+
+        from .params import RuleDateError, load_rules
+
+        try:
+            on_day = load_rules().value("care_types", datetime.date.fromisoformat(today)).value
+        except RuleDateError:  # a day before any rule: the answer will say so
+            return default
+        return default if default in on_day else on_day[0]
+    return default
+
+
 def default_values(today: str) -> dict[str, object]:
     """Every control's raw value when the page opens on `today` (ISO)."""
-    return {c.key: (today if c.default == TODAY else raw(c, c.default)) for c in CONTROLS}
+    return {c.key: (today if c.default == TODAY else raw(c, field_default(c.vocab, c.default, today)))
+            for c in CONTROLS}
 
 
 def visible(control: Control, question: str, values: dict) -> bool:

@@ -37,7 +37,7 @@ REFERENCES_FILE = "references.toml"
 # pages) are cited as "changes#ref-<id>": their anchor on the "what changed" page.
 REFERENCES_DOC = "changes"
 REFERENCE_PREFIX = "ref-"
-REFERENCE_KINDS = ("press", "mutuality")
+REFERENCE_KINDS = ("press", "mutuality", "inami_page", "network_site", "party")
 MESSAGE_FILES = {"fr": "messages.fr.toml", "nl": "messages.nl.toml"}
 CODE_TABLE_DOC = "annex-pseudocodes"
 
@@ -204,6 +204,9 @@ class PendingChange:
     title: Text
     summary: Text
     refs: tuple[Ref, ...]
+    # Optional: the warning (code) of an answer that uses values taken in for this change
+    # from public sources (a dated value starting on or after `effective`), instead of `warning`.
+    taken_in_warning: str | None = None
 
 
 @dataclass(frozen=True)
@@ -328,7 +331,8 @@ def _refs(raw: Any, at: At, key: str) -> tuple[Ref, ...]:
 
 REFERENCE_KEYS = {"kind", "title", "title_lang", "publisher", "url", "url_note", "published", "published_note",
                   "effective", "label", "summary"}
-PENDING_KEYS = {"effective", "warning", "title", "summary", "refs"}
+PENDING_KEYS = {"effective", "warning", "title", "summary", "refs", "taken_in_warning"}
+PENDING_OPTIONAL = {"taken_in_warning"}
 PUBLISHED_RE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 
@@ -383,19 +387,23 @@ def _parse_pending(pid: str, table: Any, problems: Problems) -> PendingChange | 
         at.add("table_expected")
         return None
     meant = _unknown_keys(at, table, PENDING_KEYS)
-    for k in sorted(PENDING_KEYS - set(table) - meant):
+    for k in sorted(PENDING_KEYS - PENDING_OPTIONAL - set(table) - meant):
         at.add("key_missing", name=k)
     effective = _date(table.get("effective"), at, "effective") if "effective" in table else None
     warning = table.get("warning")
     if "warning" in table and (not isinstance(warning, str) or not re.fullmatch(r"[a-z0-9_]+", warning)):
         at.add("pending_warning_code", key="warning")
         warning = None
+    taken_in = table.get("taken_in_warning")
+    if "taken_in_warning" in table and (not isinstance(taken_in, str) or not re.fullmatch(r"[a-z0-9_]+", taken_in)):
+        at.add("pending_warning_code", key="taken_in_warning")
+        taken_in = None
     refs = _refs(table.get("refs", []), at, "refs")
     title = _text(table.get("title"), at, "title")
     summary = _text(table.get("summary"), at, "summary")
     if effective is None or not warning:
         return None
-    return PendingChange(pid, effective, warning, title, summary, refs)
+    return PendingChange(pid, effective, warning, title, summary, refs, taken_in)
 
 
 VALUE_KEYS = {"start", "end", "value", "ref", "also", "label", "note", "interpretations", "indexed"}

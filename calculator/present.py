@@ -71,6 +71,13 @@ def labels(vocabulary: str, lang: str) -> dict[str, str]:
     return {value: _cat().raw(lang, key) for value, key in _label_keys()[vocabulary].items()}
 
 
+def care_types_on(day: str) -> tuple[str, ...]:
+    """The care types the quota and course questions take for a session on `day` (YYYY-MM-DD)."""
+    import datetime
+
+    return tuple(load_rules().value("care_types", datetime.date.fromisoformat(day)).value)
+
+
 def networks_text(networks: Iterable[str], lang: str) -> str:
     """"Enfants et adolescents ou Adultes", or "Aucun réseau"."""
     names = [label("network", n, lang) for n in networks]
@@ -87,8 +94,13 @@ def figure(answer: dict, lang: str) -> tuple[str, str]:
             return label("outcome", "not_allowed", lang), label("reason", r["reason"], lang) if r.get("reason") else ""
         if q == "contribution":
             return money(r["amount_cents"], lang), label("reason", r["reason"], lang)
-        return money(r["total_cents"], lang), plural("caption_course", r["sessions"], lang)
+        # the total counts the sessions within the maximum (course: sessions_over_cap lie beyond it)
+        return money(r["total_cents"], lang), plural("caption_course", r["sessions"] - (r.get("sessions_over_cap") or 0),
+                                                     lang)
     if q == "quota":
+        if r["max_sessions"] is None:  # no maximum, or none known (max_status)
+            return say(f"quota_{r['max_status']}", lang), say(f"caption_quota_{r['max_status']}", lang,
+                                                             months=r["window_months"])
         caption = plural("caption_quota", r["max_sessions"], lang, months=r["window_months"])
         if r.get("remaining") is not None:
             caption += " · " + plural("caption_remaining", r["remaining"], lang)
@@ -125,6 +137,8 @@ def contribution_cell(answer: dict, lang: str) -> str:
 
 def quota_cell(answer: dict, lang: str) -> str:
     r = answer["result"]
+    if r["max_sessions"] is None:
+        return say(f"quota_{r['max_status']}", lang)
     if r.get("average_sessions") is None:
         return str(r["max_sessions"])
     return say("quota_average", lang, average=r["average_sessions"], max=r["max_sessions"])

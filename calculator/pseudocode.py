@@ -128,6 +128,9 @@ def pseudocode(req: PseudocodeRequest, rules: Rules) -> Answer:
         b.cite_value(b.value("reserved_no_contribution_codes") if req.date else
                       b.param("reserved_no_contribution_codes").values[-1])
         b.warn("reserved_code")
+    if req.date is None or req.date > rules.known_valid_until:
+        # the encoded list is the annex of 2023: the last one we encode (issue 12)
+        b.warn("last_code_list", since=max(pc.start for pc in rules.pseudocodes))
     b.interpret("pseudocodes-from-2023-09-01")
     return b.build(PseudocodeResult(mode, [_info(pc, rules) for pc in found], len(found) == 1, reserved))
 

@@ -42,7 +42,8 @@ from .params import (
 from .problems import LANG_ENV, PROBLEM_FILES, Problem, Problems, maintainer_lang, problem_words
 from .vocab import (
     label_key_lists,
-    CODE_CARE_TYPES, CODE_KINDS, CODE_MODALITIES, MODALITIES, NETWORKS, CARE_TYPES, PLACES, ROUTE_PARAMETERS, TEAMS, UNITS,
+    CODE_CARE_TYPES, CODE_KINDS, CODE_MODALITIES, MODALITIES, NETWORKS, CARE_TYPES, PLACES, QUOTA_CARE_TYPES,
+    ROUTE_PARAMETERS, SESSIONS_WITHOUT_NUMBER, TEAMS, UNITS,
 )
 
 ANCHOR_RE = re.compile(r"\{#([a-z0-9-]+)\}")
@@ -67,7 +68,8 @@ REQUIRED_PARAMETERS = {
     "fee_multidisciplinary": "eur",
     "multidisciplinary_min_providers": "providers",
     **{p: "places" for p in ROUTE_PARAMETERS},
-    **{f"quota_{c}_{n}_{m}": "sessions" for c in CARE_TYPES for n in NETWORKS for m in MODALITIES},
+    "care_types": "care_types",
+    **{f"quota_{c}_{n}_{m}": "sessions" for c in QUOTA_CARE_TYPES for n in NETWORKS for m in MODALITIES},
 }
 CODES_FILE = "pseudocodes.toml"
 REQUIRED_LIMITS = ("age_max", "course_sessions_max", "sessions_used_max", "participants_max", "providers_max")
@@ -146,7 +148,10 @@ def _check_value(p: Parameter, v, rules: Rules, problems: Problems) -> None:
         if not _is_int(val) or val <= 0:
             bad("positive_whole_number")
     elif unit == "sessions":
-        if not isinstance(val, dict) or not _is_int(val.get("max")) or val["max"] <= 0:
+        # max = "none": no maximum; max = "unknown": no source of ours gives one
+        if isinstance(val, dict) and set(val) == {"max"} and val["max"] in SESSIONS_WITHOUT_NUMBER:
+            pass
+        elif not isinstance(val, dict) or not _is_int(val.get("max")) or val["max"] <= 0:
             bad("sessions")
         else:
             extra = set(val) - {"max", "average"}
@@ -154,6 +159,9 @@ def _check_value(p: Parameter, v, rules: Rules, problems: Problems) -> None:
                 bad("sessions_keys", keys=sorted(extra))
             if "average" in val and (not _is_int(val["average"]) or not 0 < val["average"] <= val["max"]):
                 bad("sessions_average")
+    elif unit == "care_types":
+        if not isinstance(val, list) or not val or any(c not in QUOTA_CARE_TYPES for c in val):
+            bad("care_types", care_types=QUOTA_CARE_TYPES)
     elif unit == "modalities":
         if not isinstance(val, list) or any(m not in MODALITIES for m in val):
             bad("modalities", modalities=MODALITIES)
@@ -318,8 +326,9 @@ def _check_interpretations_and_pending(rules: Rules, problems: Problems) -> None
         if pc.effective <= rules.known_valid_until:
             problems.add("pending_effective", META_FILE, table, key="effective", effective=pc.effective,
                          until=rules.known_valid_until)
-        if not rules.catalogue.has(f"warnings.{pc.warning}"):
-            problems.add("pending_message", META_FILE, table, key="warning", name=pc.warning)
+        for key, code in (("warning", pc.warning), ("taken_in_warning", pc.taken_in_warning)):
+            if code is not None and not rules.catalogue.has(f"warnings.{code}"):
+                problems.add("pending_message", META_FILE, table, key=key, name=code)
     for r in rules.references.values():
         for p in rules.parameters.values():
             for v in p.values:

@@ -9,7 +9,12 @@ from __future__ import annotations
 QUESTIONS = ("networks", "quota", "contribution", "course", "pseudocode", "fees")
 
 NETWORKS = ("children_adolescents", "adults")
-CARE_TYPES = ("sppl", "sps")
+CARE_TYPES = ("sppl", "sps")  # of the four texts (2022-2024); also the fees question's
+# The care types of the quota and course questions: those of the texts, then the functions of the
+# convention of 1 April 2024 (which ones apply on a date: parameter care_types, quotas.toml).
+QUOTA_CARE_TYPES = (*CARE_TYPES, "support", "treatment")
+# A maximum of sessions that is not a number: "none" (no maximum), "unknown" (no source of ours gives one).
+SESSIONS_WITHOUT_NUMBER = ("none", "unknown")
 MODALITIES = ("individual", "group")
 
 # How the session is arranged (see calculator/data/contribution.toml).
@@ -103,13 +108,15 @@ REASONS = (
 BILLING = ("reserved_no_contribution_codes", "standard_codes")
 
 # Units of the parameters of the data files.
-UNITS = ("age_years", "age_limit", "sessions", "months", "eur", "providers", "places", "modalities", "codes")
+UNITS = ("age_years", "age_limit", "sessions", "months", "eur", "providers", "places", "modalities", "codes",
+         "care_types")
 
 # Reader-visible labels: vocabulary name -> catalogue prefix (labels.<prefix>.<value>).
 LABELLED = {
     "question": ("questions", QUESTIONS),
     "network": ("network", NETWORKS),
     "care_type": ("care_type", CARE_TYPES),
+    "quota_care_type": ("care_type", QUOTA_CARE_TYPES),
     "modality": ("modality", MODALITIES),
     "route": ("route", ROUTES),
     "centre": ("centre", CENTRES),

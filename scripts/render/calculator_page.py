@@ -150,7 +150,8 @@ def _age_groups(today: str, at) -> list[tuple[int, int, object]]:
 def tables(lang: str, t: dict, lang_root: str, today: str) -> dict:
     """Every table of the fallback, computed by calculator.answer for `today`,
     its cells worded by calculator.present."""
-    v = {name: present.labels(name, lang) for name in ("route", "centre", "place", "care_type", "network", "modality",
+    v = {name: present.labels(name, lang) for name in ("route", "centre", "place", "quota_care_type", "network",
+                                                         "modality",
                                                          "service")}
     # one table per route, and per centre for the routes a centre organises
     situations = [(route, centre) for route in v["route"]
@@ -189,7 +190,7 @@ def tables(lang: str, t: dict, lang_root: str, today: str) -> dict:
                                  "sources": present.citation_links(answers, lang, lang_root), "answers": answers})
 
     quota_rows, quota_answers = [], []
-    for care in v["care_type"]:
+    for care in present.care_types_on(today):
         for network in v["network"]:
             cells = []
             for modality in v["modality"]:
@@ -197,7 +198,7 @@ def tables(lang: str, t: dict, lang_root: str, today: str) -> dict:
                                             "network": network, "modality": modality}, sort_keys=True))
                 quota_answers.append(a)
                 cells.append(present.quota_cell(a, lang))
-            quota_rows.append({"care_type": v["care_type"][care], "network": v["network"][network], "cells": cells})
+            quota_rows.append({"care_type": v["quota_care_type"][care], "network": v["network"][network], "cells": cells})
     quota = {"modalities": list(v["modality"].values()), "rows": quota_rows,
              "sources": present.citation_links(quota_answers, lang, lang_root),
              "window": quota_answers[0]["result"]["window_months"]}

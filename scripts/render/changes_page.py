@@ -182,6 +182,7 @@ def changes_context(docs, lang: str, t: dict) -> dict:
         pending.append({
             "id": pc.id, "anchor": f"pending-{pc.id}", "title": pc.title.get(lang), "summary": pc.summary.get(lang),
             "effective": _fmt_date(pc.effective, lang, cat), "warning": pc.warning,
+            "taken_in_warning": pc.taken_in_warning,
             "refs": [_link(r, rules, lang) for r in pc.refs],
         })
     references = []

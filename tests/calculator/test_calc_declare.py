@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import calculator
+from calculator import form
 from calculator.declare import KINDS, TODAY, FieldSpec, limit_names, parse, question_module, request_fields
 from calculator.errors import InputError
 from calculator.params import load_rules
@@ -78,7 +79,7 @@ def _form_requests(question: str, date: str) -> list[dict]:
                 continue
             if any(request.get(k) not in v for k, v in f.when.items()):
                 continue
-            request[f.name] = date if f.default == TODAY else f.default
+            request[f.name] = form.field_default(f.vocab, f.default, date)
         out.append(request)
     return out
 
@@ -86,7 +87,8 @@ def _form_requests(question: str, date: str) -> list[dict]:
 @pytest.mark.parametrize("question", QUESTIONS)
 def test_the_form_defaults_give_an_answer_and_a_valid_request(question):
     request_schema = {"$ref": "#/$defs/request", "$defs": schema()["$defs"]}
-    for request in _form_requests(question, "2023-10-01"):
+    # on both sides of 1 April 2024, when the care types change
+    for request in _form_requests(question, "2023-10-01") + _form_requests(question, "2024-10-01"):
         answer = calculator.answer(request)
         assert answer["ok"], (request, answer.get("errors"))
         assert schema_errors(request_schema, request) == []

@@ -78,6 +78,10 @@ def test_figure_and_caption_of_each_question():
     # course: the total, "for n sessions"
     a, _, _ = ask("course", age=16, sessions=10, date=DAY)
     assert present.figure(a, "fr") == (present.money(a["result"]["total_cents"], "fr"), "au total pour 10 séances")
+    # beyond the maximum, the total is for the sessions within it
+    a, _, _ = ask("course", age=16, sessions=12, care_type="sppl", network="children_adolescents", date=DAY)
+    assert a["result"]["sessions_over_cap"] == 2
+    assert present.figure(a, "fr") == (present.money(a["result"]["total_cents"], "fr"), "au total pour 10 séances")
     # quota: the maximum, the window, what is left
     a, _, _ = ask("quota", care_type="sps", network="children_adolescents", sessions_used=12, date=DAY)
     figure, caption = present.figure(a, "fr")

@@ -32,7 +32,7 @@ def requests_around_the_change() -> list[dict]:
         base = {"date": d, "age": age, "route": "own_convention", "centre": "cpms", "place": place, "modality": modality, "bim": bim}
         out.append({"question": "contribution", **base, "first_session": False})
         out.append({"question": "course", **base, "first_session": True, "sessions": 4})
-    out += [{"question": "quota", "date": "2039-12-31", "care_type": "sppl", "network": "adults", "modality": "group"},
+    out += [{"question": "quota", "date": "2039-12-31", "care_type": "treatment", "network": "adults", "modality": "group"},
             {"question": "networks", "date": "2039-12-31", "age": 20},
             {"question": "fees", "date": "2039-12-31", "service": "group_session", "participants": 5}]
     return out

@@ -14,7 +14,7 @@ import pytest
 import calculator
 from tests.calculator.calc_jsonschema import errors as schema_errors
 from calculator.i18n import PublishedDate
-from calculator.params import load_rules, read_data_files
+from calculator.params import Ref, load_rules, read_data_files
 from calculator.schema import schema
 from calculator.validation import validation_problems
 
@@ -107,7 +107,6 @@ LATER = ("rules_may_have_changed", "convention_2024_not_encoded")
 
 @pytest.mark.parametrize("question", [
     {"question": "networks", "age": 16},
-    {"question": "quota", "care_type": "sppl", "network": "children_adolescents", "modality": "individual"},
     {"question": "fees", "service": "individual_session"},
     {"question": "pseudocode", "code": "792632"},
     {"question": "contribution", "age": 16, "route": "outside", "place": "video", "modality": "group", "bim": False,
@@ -129,12 +128,44 @@ def test_from_1_april_2024_every_answer_names_the_new_convention(question):
     assert after["result"] == before["result"]
 
 
-def test_the_known_until_date_and_the_pending_change():
+def test_from_1_april_2024_the_quota_question_says_the_convention_text_is_not_among_our_sources():
+    before = calculator.answer({"question": "quota", "date": "2024-03-31", "care_type": "sppl",
+                                "network": "children_adolescents", "modality": "individual"})
+    after = calculator.answer({"question": "quota", "date": "2024-04-01", "care_type": "support",
+                               "network": "children_adolescents", "modality": "individual"})
+    assert not {w["code"] for w in before["warnings"]} & set(LATER)
+    codes = [w["code"] for w in after["warnings"]]
+    # the pending warning is replaced: the values are taken in from public pages, cited with their kind
+    assert "convention_2024_text_not_in_sources" in codes and not set(codes) & set(LATER)
+    w = next(w for w in after["warnings"] if w["code"] == "convention_2024_text_not_in_sources")
+    assert "1er avril 2024" in w["fr"] and "ne fait pas partie de nos sources" in w["fr"] and "31 mars 2024" in w["fr"]
+    assert "1 april 2024" in w["nl"] and "niet in onze bronnen" in w["nl"]
+    kinds = {c["para"]: c.get("kind") for c in after["citations"]}
+    assert kinds["ref-kw-2024-02-sessions"] == "press" and kinds["ref-inami-2024-citizens"] == "inami_page"
+    assert all(c["doc"] == "changes" for c in after["citations"])  # none of our texts says it
+    assert schema_errors(ANSWER_SCHEMA, after) == []
+
+
+def test_the_known_until_date_and_the_pending_changes():
     assert RULES.known_valid_until == dt.date(2024, 3, 31)
-    [pending] = RULES.pending
-    assert (pending.id, pending.effective, pending.warning) == ("convention-2024-04", dt.date(2024, 4, 1),
-                                                                "convention_2024_not_encoded")
-    assert "10 à 20 séances individuelles" in pending.summary.fr and "sans limite" in pending.summary.fr
+    convention, circular = RULES.pending
+    assert (convention.id, convention.effective, convention.warning, convention.taken_in_warning) == (
+        "convention-2024-04", dt.date(2024, 4, 1), "convention_2024_not_encoded", "convention_2024_text_not_in_sources")
+    assert "soutien psychologique" in convention.summary.fr and "ne fait pas partie de nos sources" in convention.summary.fr
+    assert (circular.id, circular.effective) == ("fwb-circular-2025-09", dt.date(2025, 9, 18))
+    assert "pas encodée" in circular.summary.fr and "niet gecodeerd" in circular.summary.nl
+
+
+def test_the_2024_references_have_their_kind_and_a_publication_date_without_an_invented_day():
+    refs = RULES.references
+    expected = {"inami-2024-professionals": ("inami_page", "2024"), "inami-2024-citizens": ("inami_page", "2024"),
+                "riziv-2024-citizens": ("inami_page", "2024"), "kw-2024-02-sessions": ("press", "2024-02"),
+                "psynam-f3": ("network_site", "2024"), "helan-2024-contribution": ("mutuality", "2024"),
+                "mr-2025-09-fwb-circular": ("party", "2025-09")}
+    assert {rid: (refs[rid].kind, refs[rid].published) for rid in expected} == expected
+    # a kind is shown in every citation label: never presented as the convention
+    label = RULES.citation_label(Ref("changes", "ref-inami-2024-citizens"))
+    assert "pas le texte de la convention" in label.fr and "niet de tekst van de overeenkomst" in label.nl
 
 
 # --- the validation stays strict ----------------------------------------------------------
@@ -151,7 +182,8 @@ def mutate(name: str, old: str, new: str) -> dict[str, bytes]:
 @pytest.mark.parametrize("name, old, new, code", [
     ("contribution.toml", 'ref = "changes#ref-press-2024-02-free-youth"', 'ref = "changes#ref-nope"',
      "reference_unknown"),
-    ("references.toml", '\nkind = "press"', '\nkind = "blog"', "reference_kind"),
+    ("references.toml", '[references.press-2024-02-free-youth]\nkind = "press"',
+     '[references.press-2024-02-free-youth]\nkind = "blog"', "reference_kind"),
     ("references.toml", '\npublished = "2024-01"', '\npublished = 2024-01-15', "published_quoted"),
     ("references.toml", '\npublished = "2024-01"', '\npublished = "2024-13"', "published_not_a_date"),
     ("references.toml", 'url = "https://helan.be/"', 'url = "helan.be"', "url_https"),

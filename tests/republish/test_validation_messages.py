@@ -286,12 +286,12 @@ def test_a_toml_syntax_error_is_one_message(tmp_path):
 
 
 def test_a_misspelled_key_is_one_message(tmp_path):
-    result = validation_cli(tmp_path, replace_in("contribution.toml", "[[copay_individual.values]]",
-                                                 "[[copay_individual.valeus]]"))
+    result = validation_cli(tmp_path, replace_in("contribution.toml", "[[route_outside.values]]",
+                                                 "[[route_outside.valeus]]"))
     [line] = messages(result)
     assert "clé inconnue « valeus » : vouliez-vous écrire « values » ?" in line
     n = int(line.split(":")[1])
-    assert (tmp_path / "calculator/data/contribution.toml").read_text().splitlines()[n - 1] == "[[copay_individual.valeus]]"
+    assert (tmp_path / "calculator/data/contribution.toml").read_text().splitlines()[n - 1] == "[[route_outside.valeus]]"
 
 
 def test_a_misspelled_paragraph_id_says_the_cause_and_only_it(tmp_path):
