@@ -31,7 +31,8 @@ bench: site
 	$(PY) -m scripts.bench.bench_page
 
 # Lighthouse on home, a document page, the pseudocode table and the calculator,
-# FR and NL (slow: a few minutes); fails below the thresholds of scripts/dev/audit.py.
+# FR and NL (slow: a few minutes); fails below the accessibility,
+# best-practices and SEO thresholds of scripts/dev/audit.py; performance is printed as a figure.
 .PHONY: audit
 audit: site
 	$(PY) -m scripts.dev.audit

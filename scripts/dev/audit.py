@@ -13,9 +13,11 @@ Each page is audited --runs times (default 3; 2 more for a page short of a
 threshold) and each category keeps its MEDIAN score, as Lighthouse's own
 documentation advises: performance varies from run to run with the machine's
 load (run it on an otherwise idle machine, as CI does after the tests). Prints the four scores per page and
-exits non-zero if one is below its threshold: accessibility 100, best
-practices 95, SEO 95, performance 90. The JSON reports are kept in
-build/lighthouse/ for inspection.
+exits non-zero if accessibility (100), best practices (95) or SEO (95) is below
+its threshold. Performance is a timing measured on a shared 2-core machine: its
+target (90) is printed as a figure, with the audits that cost points, and never
+fails the run (DEVELOPERS.md: speed goals are figures, not timed assertions).
+The JSON reports are kept in build/lighthouse/ for inspection.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usa
                 "--disable-component-update --disable-sync --no-first-run --disable-quic")
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 THRESHOLDS = {"performance": 90, "accessibility": 100, "best-practices": 95, "seo": 95}
+# Printed against its target, never a failure: a timing depends on the machine's load.
+FIGURES_ONLY = {"performance"}
 PAGES = ["", "circular-8761/", "pseudocodes/", "calculator/"]
 
 
@@ -107,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     pages, missing = pages_to_audit(SITE, args.pages)
     for path in missing:
         print(f"(not built, not audited: {path})")
-    rows, problems = [], []
+    rows, problems, short = [], [], []
     try:
         for path in pages:
             t0 = time.perf_counter()
@@ -125,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             for c in CATEGORIES:
                 if scores[c] < THRESHOLDS[c]:
                     worst = min(reports, key=lambda r: r["categories"][c]["score"] or 0)
-                    problems.append(f"{path or '/'}: {c} {scores[c]} < {THRESHOLDS[c]} (runs: {[run[c] for run in runs]})\n    "
+                    (short if c in FIGURES_ONLY else problems).append(f"{path or '/'}: {c} {scores[c]} < {THRESHOLDS[c]} (runs: {[run[c] for run in runs]})\n    "
                                     + "\n    ".join(failing_audits(worst, c)))
     finally:
         server.shutdown()
@@ -137,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
               f"   ({', '.join(map(str, perf_runs))}; {secs:.0f} s)")
     print("thresholds: " + ", ".join(f"{c} >= {t}" for c, t in THRESHOLDS.items()))
     failed_pages = {p.split(":")[0] for p in problems}
+    if short:
+        print("\nBelow target (a figure, not a failure):\n" + "\n".join(short))
     if problems:
         print("\nBelow threshold:\n" + "\n".join(problems), file=sys.stderr)
     # the closing line CI reads
