@@ -135,15 +135,19 @@ class Catalogue:
         if isinstance(v, _dt.date):
             return self.format_date(lang, v)
         if isinstance(v, PublishedDate):
-            year, month, day = v.check()
-            if day is not None:
-                return self.format_date(lang, _dt.date(year, month, day))
-            if month is not None:
-                return f"{self.messages[lang][f'months.{month}']} {year}"
-            return str(year)
+            return self.format_published(lang, v)
         if isinstance(v, (list, tuple)):
             return self.join_list(lang, [self._value(lang, x) for x in v])
         return str(v)
+
+    def format_published(self, lang: str, p: PublishedDate) -> str:
+        """A date that may lack its day or month: "17 janvier 2024", "janvier 2024", "2024"."""
+        year, month, day = p.check()
+        if day is not None:
+            return self.format_date(lang, _dt.date(year, month, day))
+        if month is not None:
+            return f"{self.messages[lang][f'months.{month}']} {year}"
+        return str(year)
 
     def format_date(self, lang: str, d: _dt.date) -> str:
         month = self.messages[lang][f"months.{d.month}"]

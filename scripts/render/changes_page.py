@@ -46,6 +46,7 @@ def _rules():
 
 
 from calculator.answer import value_label
+from calculator.i18n import PublishedDate
 from calculator.params import REFERENCE_KINDS, Ref
 
 
@@ -99,15 +100,11 @@ class Group:
 
 
 def _fmt_date(value, lang: str, cat) -> str:
+    """A rule date or a publication date ("2024-01-17", "2024-01", "2024"), written by the
+    package's catalogue as in the answers."""
     if isinstance(value, date):
-        day = cat.raw(lang, "dates.first_day") if value.day == 1 else str(value.day)
-        return f"{day} {cat.raw(lang, f'months.{value.month}')} {value.year}"
-    parts = str(value).split("-")
-    if len(parts) == 3:
-        return _fmt_date(date.fromisoformat(value), lang, cat)
-    if len(parts) == 2:
-        return f"{cat.raw(lang, f'months.{int(parts[1])}')} {parts[0]}"
-    return str(value)
+        return cat.format_date(lang, value)
+    return cat.format_published(lang, PublishedDate(str(value)))
 
 
 def _cell(text: str) -> str:

@@ -43,12 +43,6 @@ def doc_order(docs) -> list[str]:
     later = sorted((d for d in docs if d not in DOC_ORDER), key=lambda d: (docs[d]["fr"].meta["date"], d))
     return [d for d in DOC_ORDER if d in docs] + later
 
-MONTHS = {
-    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-           "septembre", "octobre", "novembre", "décembre"],
-    "nl": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-           "september", "oktober", "november", "december"],
-}
 DOC_LINK_RE = re.compile(r"\]\(doc:([a-z0-9-]+)(#[^)\s]*)?\)")
 
 
@@ -57,12 +51,15 @@ class BuildError(Exception):
 
 
 def human_date(value, lang: str) -> str:
+    """A date as the pages write it ("1er janvier 2024" / "1 januari 2024"): the package's
+    catalogue formats it, as in the answers; a year alone ("2023") stays as it is."""
     if isinstance(value, str):
         if re.fullmatch(r"\d{4}", value):
             return value
         value = date.fromisoformat(value)
-    day = "1er" if (value.day == 1 and lang == "fr") else str(value.day)
-    return f"{day} {MONTHS[lang][value.month - 1]} {value.year}"
+    from calculator import load_rules
+
+    return load_rules().catalogue.format_date(lang, value)
 
 
 def inline(text: str) -> str:

@@ -27,7 +27,7 @@ from markupsafe import escape
 
 import calculator
 from calculator.answer import fill, placeholder_problems, shown_value, value_label
-from calculator.i18n import Money
+from calculator.present import money
 from calculator.params import Ref, Rules
 
 from scripts.check.sources import ROOT, SourceError, SourceProblem
@@ -67,7 +67,7 @@ def _answer(request_json: str) -> dict:
 def answer_text(answer: dict, field: str, lang: str) -> str:
     """A field of an answer's result as the page shows it (amounts as the package writes them)."""
     v = answer["result"][field]
-    return Money(v).format(lang) if field.endswith("_cents") else str(v)
+    return money(v, lang) if field.endswith("_cents") else str(v)
 
 
 def param_text(rules: Rules, pid: str, when: _dt.date, key: str | None, lang: str) -> str:
