@@ -15,7 +15,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from scripts.publish.published import root_path
+from scripts.publish.published import root_path, site_url
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
@@ -30,6 +30,7 @@ class _Capture(HTMLParser):
         self.active: dict[str, list[str]] = {}
         self.texts: dict[str, str] = {}
         self.section: dict[str, str] = {}
+        self.containers: set[str] = set()  # wanted ids holding other wanted ids
         self.heading: str = ""
         self._in_heading: list[str] | None = None
         self._skip = 0
@@ -46,6 +47,8 @@ class _Capture(HTMLParser):
         if tag in ("h2", "h3", "h4"):
             self._in_heading = []
         aid = a.get("id")
+        if aid in self.wanted and self.active:
+            self.containers.update(self.active)  # e.g. a table whose rows are indexed
         if aid in self.wanted and aid not in self.texts and aid not in self.active:
             self.active[aid] = []
             self.section[aid] = self.heading
@@ -83,8 +86,8 @@ def paragraph_entries(page_html: str, location: str, anchors: list[str], page_ti
     entries = []
     for aid in anchors:
         text = cap.texts.get(aid)
-        if not text:
-            continue
+        if not text or aid in cap.containers:
+            continue  # a table is found by its rows (a code's search lands on its row), not as one block
         section = cap.section.get(aid) or page_title
         title = page_title if section == page_title else f"{page_title} · {section}"
         entries.append({"location": f"{location}#{aid}", "title": html.escape(title, quote=False),
@@ -109,11 +112,38 @@ def index_paragraphs(lang_root: Path, pages: dict[str, tuple[str, list[str]]]) -
             title, anchors = pages[page]
             page_html = (lang_root / page / "index.html").read_text(encoding="utf-8")
             extra = paragraph_entries(page_html, page, anchors, title)
+            if "boost" in entry:  # the page's search boost (front matter) holds for its paragraphs
+                for e in extra:
+                    e["boost"] = entry["boost"]
             docs += extra
             added += len(extra)
     index["docs"] = docs
     index_path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     return added
+
+
+_ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*?)(</article>)', re.S)
+_LINK = re.compile(r'<a\b[^>]*>')
+_HREF = re.compile(r'\shref="([^"]*)"')
+_SELF_LINK = re.compile(r'class="[^"]*\b(?:headerlink|para-link|footnote-ref|footnote-backref)\b')
+
+
+def print_addresses(page_html: str, page_url: str) -> str:
+    """Each link of a page's text also carries its PUBLISHED address,
+    data-print-href, which the printed page shows after the link (site.css
+    @media print): on paper "../nl/amendment-5/" means nothing. page_url is the
+    page's absolute address (site_url, from SITE_URL at build time)."""
+    from urllib.parse import urljoin
+
+    def link(m):
+        tag = m.group(0)
+        href = _HREF.search(tag)
+        if not href or "data-print-href" in tag or _SELF_LINK.search(tag) or href.group(1).startswith(("mailto:", "javascript:")):
+            return tag  # links the printed page does not show (site.css)
+        address = html.escape(urljoin(page_url, html.unescape(href.group(1))))
+        return f'{tag[:-1]} data-print-href="{address}">'
+
+    return _ARTICLE.sub(lambda m: m.group(1) + _LINK.sub(link, m.group(2)) + m.group(3), page_html)
 
 
 def root_404_links(page_html: str, root: str) -> str:
@@ -132,6 +162,16 @@ def postbuild(site: Path, docs=None) -> None:
     for page, prefix in ((site / "404.html", ""), (site / "nl" / "404.html", "nl/")):
         if page.exists():
             page.write_text(root_404_links(page.read_text(encoding="utf-8"), root_path() + prefix), encoding="utf-8")
+    base = site_url()
+    for page in site.rglob("index.html"):
+        rel = page.parent.relative_to(site).as_posix()
+        if rel.split("/")[0] in ("assets", "search") or "/assets/" in f"/{rel}/":
+            continue
+        page_url = base + ("" if rel == "." else rel + "/")
+        text = page.read_text(encoding="utf-8")
+        marked = print_addresses(text, page_url)
+        if marked != text:
+            page.write_text(marked, encoding="utf-8")
     if docs:
         for lang, root in (("fr", site), ("nl", site / "nl")):
             pages = {f"{doc_id}/": (langs[lang].meta["short_title"], [a for a, _ in langs[lang].anchors()])

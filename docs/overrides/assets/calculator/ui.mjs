@@ -92,6 +92,8 @@ function setup(box, data) {
   const shareLink = box.querySelector("#calc-share-link");
   const copyButton = box.querySelector("#calc-copy");
   const copied = box.querySelector("#calc-copied");
+  const summary = box.querySelector("#calc-summary");
+  const answer = box.querySelector(".calc__answer");
   const linkTarget = data.linkTarget;
 
   let overrides = {};   // request field -> a text from the URL that no control can hold
@@ -243,6 +245,8 @@ function setup(box, data) {
   function show(view) {
     clearFieldErrors();
     setResult(view.state, view.result.map(build));
+    // the answer's figure, in view at the foot of the screen while a phone shows the form (calculator.css)
+    summary.replaceChildren(...[...result.querySelectorAll(".calc__figure")].map((node) => node.cloneNode(true)));
     const wasOpen = details.querySelector("details[open]") !== null;
     details.replaceChildren(...view.details.map(build));
     if (wasOpen) for (const more of details.querySelectorAll("details")) more.open = true;
@@ -361,9 +365,17 @@ function setup(box, data) {
 
   // ---- start
   applyState(readFragment());
-  if (readFragment()) touched = true; // a shared link: keep the fragment in step
+  const shared = readFragment() !== null;
+  if (shared) touched = true; // a shared link: keep the fragment in step
   all.disabled = false;
   update();
+  // A shared link opens on its answer: the calculator's top when the answer
+  // sits beside the form, the answer itself when it sits below (a phone).
+  // Scrolling only: the focus stays where the reader's browser put it.
+  if (shared) {
+    const below = answer.getBoundingClientRect().top >= form.getBoundingClientRect().bottom;
+    (below ? answer : box).scrollIntoView({ block: "start" });
+  }
 
   form.addEventListener("submit", (event) => event.preventDefault());
   const onInput = (event) => {
