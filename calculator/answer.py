@@ -84,6 +84,26 @@ class Builder:
         if iid not in self._interpretations:
             self._interpretations.append(iid)
 
+    # --- several builders for one answer -------------------------------------
+
+    @property
+    def citations(self) -> tuple[Ref, ...]:
+        return tuple(self._citations)
+
+    def take(self, other: "Builder", sentences: bool = False) -> None:
+        """What `other` (a builder of the same date) cited, warned and interpreted, added
+        to this answer in its order; with sentences=True, what it said too."""
+        for ref in other._citations:
+            self.cite(ref)
+        for code, text in other._warnings.items():
+            self._warnings.setdefault(code, text)
+        for iid in other._interpretations:
+            if iid not in self._interpretations:
+                self._interpretations.append(iid)
+        self._taken_in = self._taken_in or other._taken_in
+        if sentences:
+            self._sentences += other._sentences
+
     # --- result --------------------------------------------------------------
 
     def _kind(self, ref: Ref) -> str | None:

@@ -84,10 +84,13 @@ def _codes_in_force(b: Builder) -> bool:
 
 
 def assess(b: Builder, route: str, place: str, modality: str, bim: bool, first_session: bool,
-           explain: bool = True, age: int | None = None, *, centre: str | None = None) -> Assessment:
+           explain: bool = True, age: int | None = None, *, centre: str | None = None,
+           billing_note: bool = True) -> Assessment:
     """Decide the contribution for one session; cites the rules it uses.
 
-    With explain=False nothing is said (used by `course` for the sessions after the first).
+    With explain=False nothing is said (used by `course` for the sessions after the first);
+    with billing_note=False the pseudocodes are neither cited nor named (the parents'
+    question, family_contribution, keeps billing out of its answers).
     """
     say = b.say if explain else (lambda *a, **k: None)
     place_at = Key(f"labels.place_at.{place}")
@@ -134,7 +137,7 @@ def assess(b: Builder, route: str, place: str, modality: str, bim: bool, first_s
         billing = None
         if _codes_in_force(b):
             billing = "reserved_no_contribution_codes" if rule["basis"] == "convention" else "standard_codes"
-            if billing == "reserved_no_contribution_codes":
+            if billing == "reserved_no_contribution_codes" and billing_note:
                 b.cite_value(b.value("reserved_no_contribution_codes"))
                 say("contribution.billing_reserved")
         return Assessment("free", "no_contribution_arrangement", 0, standard, billing)

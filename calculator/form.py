@@ -30,7 +30,7 @@ from .declare import TODAY, request_fields
 # labels and conditions are declared with each question, calculator/declare.py):
 # the order of the controls in the form (the date last: it rarely changes) ...
 ORDER = ("service", "lookup", "code", "code_care_type", "code_modality", "kind", "team", "situation", "age",
-         "route", "centre", "place", "modality", "bim", "first_session", "sessions", "course_first", "compare",
+         "route", "proposer", "centre", "convention", "place", "modality", "bim", "first_session", "sessions", "course_first", "compare",
          "care_type", "network", "sessions_used", "participants", "providers", "fee_care_type", "date")
 # ... the choices shown as a list rather than as buttons ...
 SELECTS = frozenset({"service", "code_care_type", "code_modality", "kind", "team", "place", "fee_care_type"})

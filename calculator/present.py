@@ -97,6 +97,12 @@ def figure(answer: dict, lang: str) -> tuple[str, str]:
         # the total counts the sessions within the maximum (course: sessions_over_cap lie beyond it)
         return money(r["total_cents"], lang), plural("caption_course", r["sessions"] - (r.get("sessions_over_cap") or 0),
                                                      lang)
+    if q == "family_contribution":
+        outcomes = r["outcomes"]
+        if len(outcomes) > 1:  # each with its condition: outcome_nodes
+            return (_cat().join_list(lang, [money(o["amount_cents"], lang) for o in outcomes]),
+                    say("caption_depends", lang))
+        return _outcome_figure(outcomes[0], lang)
     if q == "quota":
         if r["max_sessions"] is None:  # no maximum, or none known (max_status)
             return say(f"quota_{r['max_status']}", lang), say(f"caption_quota_{r['max_status']}", lang,
@@ -119,6 +125,14 @@ def figure(answer: dict, lang: str) -> tuple[str, str]:
     if q == "fees":
         return money(r["fee_cents"], lang), fee_unit(answer, lang)
     return "", ""
+
+
+def _outcome_figure(outcome: dict, lang: str) -> tuple[str, str]:
+    """(amount, reasons) of one outcome of a family_contribution answer."""
+    reasons = " · ".join(label("reason", x, lang) for x in outcome["reasons"])
+    if outcome["amount_cents"] is None:
+        return label("outcome", "not_allowed", lang), reasons
+    return money(outcome["amount_cents"], lang), reasons
 
 
 def fee_unit(answer: dict, lang: str) -> str:
@@ -230,10 +244,36 @@ def view(answer: dict, lang: str, lang_root: str = "", *, question: str | None =
         "state": "answer",
         "result": [_cls("p", "calc__figure", _cls("strong", "calc__amount", amount), " ",
                         _cls("span", "calc__caption", caption)),
+                   *outcome_nodes(answer, lang, lang_root, link_attrs),
                    _cls("p", "calc__explanation", answer["explanation"][lang])],
         "details": details,
         "fields": {},
     }
+
+
+def outcome_nodes(answer: dict, lang: str, lang_root: str, link_attrs: dict) -> list:
+    """The outcomes of an answer that depends on what the reader does not know
+    (family_contribution): each with its condition, its figure and its citations.
+    Nothing for any other answer."""
+    outcomes = answer["result"].get("outcomes") if answer["question"] == "family_contribution" else None
+    if not outcomes or len(outcomes) < 2:
+        return []
+    labels_of = {f"{c['doc']}#{c['para']}": c["label"][lang] for c in answer["citations"]}
+    items = []
+    for o in outcomes:
+        amount, caption = _outcome_figure(o, lang)
+        links: list = []
+        for ref in o["citations"]:
+            doc, para = ref.split("#")
+            links += [" · "] if links else []
+            links.append(_el("a", {"href": f"{lang_root}{doc}/#{para}", **link_attrs}, labels_of[ref]))
+        items.append(_cls("li", "calc__outcome",
+                          _cls("p", "calc__condition", o["condition"][lang]),
+                          _cls("p", "calc__outcome-figure", _cls("strong", "calc__outcome-amount", amount), " ",
+                               _cls("span", "calc__outcome-caption", caption)),
+                          _cls("details", "calc__outcome-sources", _cls("summary", "", say("outcome_sources", lang)),
+                               _cls("p", "", *links))))
+    return [_cls("ul", "calc__outcomes", *items)]
 
 
 def answer_day(values: dict) -> str:
