@@ -50,7 +50,7 @@ def possible_routes(proposer: str, convention: str | None) -> tuple[str, ...]:
 class FamilyContributionRequest:
     date: _dt.date = date_spec()
     age: int = age_spec()
-    proposer: str = spec("choice", vocab="proposer", default="centre", hint=True)
+    proposer: str = spec("choice", vocab="proposer", default="family", hint=True)
     centre: str | None = spec("choice", vocab="centre", hint=True, when={"proposer": WITH_CENTRE})
     convention: str | None = spec("choice", vocab="convention", default="unknown", hint=True,
                                   when={"proposer": WITH_CENTRE})
