@@ -12,6 +12,8 @@ import re
 
 import pytest
 
+import calculator
+from calculator import form, present
 from scripts.render.calculator_page import build_date, catalog
 from tests.calculator_page.calcpage import (BUILT_VIEW_JS, CONTAINER_JS, LANG_PREFIX, PAGE_VIEW_JS, Scenario,
                                             expected_fragment, expected_view, fragment_fields, load_scenarios, today,
@@ -328,10 +330,11 @@ def test_parents_page_embeds_a_compact_calculator(new_page, base_url):
     page.route("**/assets/pyodide/**/pyodide.asm.wasm", lambda route: held.append(route))
     page.goto(base_url + "parents/")
     questions = page.eval_on_selector_all("input[name=calc-question]", "els => els.map(e => e.value)")
-    assert questions == ["contribution", "course", "quota", "networks"]
-    default = Scenario("default", {"q": "contribution"}, "answer")
+    # the cost of a session asked with what a parent knows, not with the routes of the staff
+    assert questions == ["family_contribution", "course", "quota", "networks"]
+    default = Scenario("default", {"q": "family_contribution"}, "answer")
     values, overrides = default.values(today())
-    expected = expected_view("contribution", values, overrides, "fr", base_url)
+    expected = expected_view("family_contribution", values, overrides, "fr", base_url)
     page.wait_for_function("() => !document.querySelector('#calc-all').disabled")
     assert page.evaluate(PAGE_VIEW_JS) == expected
     assert page.locator("a[href='../calculator/']").count() >= 1
@@ -354,4 +357,66 @@ def test_embed_page_works_alone(new_page, base_url, lang):
     share = page.get_attribute("#calc-share-link", "href")
     assert share.startswith(lang_root(base_url, lang) + "calculator/#q=networks")
     assert page.locator("details#tables").count() == 1
+    assert watch.console_errors == []
+
+
+# The parents' form answered with "I don't know" (the centre's own convention), a CPMS, at
+# school, on 1 October 2023: the amount depends on it.
+DONT_KNOW = {"q": "family_contribution", "age": 16, "proposer": "centre", "centre": "cpms", "convention": "unknown",
+             "place": "school", "modality": "individual", "bim": False, "first_session": False, "date": "2023-10-01"}
+# The live region as the page shows it, and the build's HTML of the same view parsed by the browser.
+RESULT_HTML_JS = "() => document.getElementById('calc-result').innerHTML.trim()"
+# (present.html writes one top-level node a line: those line breaks are not part of the view)
+PARSED_HTML_JS = """html => {
+  const d = document.createElement('div');
+  d.innerHTML = html;
+  for (const n of [...d.childNodes]) if (n.nodeType === 3 && !n.textContent.trim()) n.remove();
+  return d.innerHTML.trim();
+}"""
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_parents_form_with_i_dont_know_shows_each_outcome_on_a_phone(new_page, base_url, lang):
+    """On a 375 px phone, the parents' form: the reader picks "the CPMS or the CLB", the CPMS,
+    "I don't know" and the school; the page shows each outcome with its condition, its amount and
+    its sources, and who can tell. The live answer (Pyodide) is the CPython one, and its markup
+    is the build's (present.html of the same view, the function the static pages use)."""
+    watch = new_page(width=375, height=800)
+    page = watch.page
+    page.goto(lang_root(base_url, lang) + "parents/")
+    wait_ready(page)
+    page.check("#calc-proposer-centre")
+    page.check("#calc-centre-cpms")
+    page.check("#calc-convention-unknown")
+    page.select_option("#calc-place", "school")
+    page.fill("#calc-age", "16")
+    page.fill("#calc-date", "2023-10-01")
+    s = Scenario("dont-know", DONT_KNOW, "answer")
+    values, overrides = s.values(today())
+    assert form.request_for(s.question, values, overrides) == s.request(today())
+    expected = expected_view(s.question, values, overrides, lang, lang_root(base_url, lang))
+    assert wait_for_view(page, expected) == expected
+    answer = calculator.answer(s.request(today()))
+    outcomes = answer["result"]["outcomes"]
+    assert len(outcomes) == 2 and answer["result"]["ask"] == "cpms"
+    shown = page.locator(".calc__outcome")
+    assert shown.count() == len(outcomes)
+    for i, o in enumerate(outcomes):
+        item = shown.nth(i)
+        assert item.locator(".calc__condition").inner_text().strip() == o["condition"][lang]
+        assert item.locator(".calc__outcome-amount").inner_text().strip() == present.money(o["amount_cents"], lang)
+        hrefs = item.locator("a").evaluate_all("els => els.map(a => a.href)")
+        assert hrefs == [f"{lang_root(base_url, lang)}{r.split('#')[0]}/#{r.split('#')[1]}" for r in o["citations"]]
+        assert item.is_visible() and item.bounding_box()["width"] <= 375
+    # the live markup is the build's for the same view
+    view = present.view(answer, lang, lang_root(base_url, lang), question=s.question, values=values)
+    assert page.evaluate(RESULT_HTML_JS) == page.evaluate(PARSED_HTML_JS, present.html(view["result"]))
+    # nothing wider than the phone; the share link keeps the state
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    for _ in range(100):
+        if fragment_fields(page.evaluate(CONTAINER_JS)["hash"]) == expected_fragment(s.question, values, overrides):
+            break
+        page.wait_for_timeout(20)
+    else:
+        raise AssertionError(page.evaluate(CONTAINER_JS)["hash"])
     assert watch.console_errors == []
