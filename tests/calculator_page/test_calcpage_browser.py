@@ -15,6 +15,7 @@ import pytest
 import calculator
 from calculator import form, present
 from scripts.render.calculator_page import build_date, catalog
+from tests.quality.qa import AXE, AXE_TAGS, describe
 from tests.calculator_page.calcpage import (BUILT_VIEW_JS, CONTAINER_JS, LANG_PREFIX, PAGE_VIEW_JS, Scenario,
                                             expected_fragment, expected_view, fragment_fields, load_scenarios, today,
                                             wait_for_view)
@@ -411,6 +412,13 @@ def test_parents_form_with_i_dont_know_shows_each_outcome_on_a_phone(new_page, b
     # the live markup is the build's for the same view
     view = present.view(answer, lang, lang_root(base_url, lang), question=s.question, values=values)
     assert page.evaluate(RESULT_HTML_JS) == page.evaluate(PARSED_HTML_JS, present.html(view["result"]))
+    # no axe-core violation (WCAG 2.2 A/AA) in the calculator with the outcomes shown, sources opened
+    for more in page.locator(".calc__outcome-sources summary").all():
+        more.click()
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    violations = page.evaluate("o => axe.run(document.getElementById('calculator'), o)", {"resultTypes": ["violations"],
+                                                             "runOnly": {"type": "tag", "values": AXE_TAGS}})
+    assert violations["violations"] == [], describe(violations["violations"])
     # nothing wider than the phone; the share link keeps the state
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     for _ in range(100):
