@@ -148,28 +148,35 @@ def headline(answer: dict, lang: str) -> str:
     return amount
 
 
-def history(request: dict, lang: str) -> list[dict]:
-    """The rows of the answer's history (calculator/history.py) in `lang`: [{"from",
-    "until", "figure", "current"}], one per period, consecutive periods whose headline
-    reads the same (in both languages) merged; "current" marks the period of the
-    request's own date. [] when the request has no answer."""
-    import datetime
-
+def history_periods(request: dict) -> list[tuple]:
+    """The periods of the answer's history (calculator/history.py) as the reader tells them
+    apart: [(start, end or None, {"fr": headline, "nl": headline})], consecutive periods
+    whose headline reads the same in both languages merged into one."""
     from .history import periods
 
-    merged: list[list] = []   # [start, end, headline in both languages]
+    merged: list[tuple] = []
     for p in periods(request):
-        words = (headline(p.answer, "fr"), headline(p.answer, "nl"))
+        words = {lang: headline(p.answer, lang) for lang in ("fr", "nl")}
         if merged and merged[-1][2] == words:
-            merged[-1][1] = p.end
+            merged[-1] = (merged[-1][0], p.end, words)
         else:
-            merged.append([p.start, p.end, words])
+            merged.append((p.start, p.end, words))
+    return merged
+
+
+def history(request: dict, lang: str) -> list[dict]:
+    """The rows of the answer's history in `lang`: [{"from", "until", "figure", "current"}],
+    one per period of history_periods; "current" marks the period of the request's own
+    date. [] when the request has no answer."""
+    import datetime
+
+    merged = history_periods(request)
     if not merged:
         return []
     cat, when = _cat(), datetime.date.fromisoformat(request["date"])
     return [{"from": cat.format_date(lang, start),
              "until": say("history.open", lang) if end is None else cat.format_date(lang, end),
-             "figure": words[0 if lang == "fr" else 1],
+             "figure": words[lang],
              "current": start <= when and (end is None or when <= end)}
             for start, end, words in merged]
 
