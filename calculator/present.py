@@ -5,6 +5,7 @@
     v["result"], v["details"]    # the answer's markup, as a tree of nodes
     v["fields"]                  # control key -> the error message shown next to it
     present.html(v["result"])    # the same nodes as HTML (the build)
+    present.history(request, "fr")   # the answer's history: a row per period (calculator/history.py)
 
     present.ask_json(text)       # the browser's entry point (engine-worker.mjs)
 
