@@ -210,3 +210,23 @@ def test_ssm_is_soins_de_sante_mentale_as_in_the_amendment():
     assert ssm["fr"].startswith("Soins de santé mentale")
     assert "réseau SSM" in paragraph("amendment-5", "fr", "party-2-adults")
     assert "réseau de soins de santé mentale" in paragraph("amendment-5", "fr", "party-2-children")
+
+
+# --- on the built pages -----------------------------------------------------------------
+
+def _page_text(site: Path, path: str) -> str:
+    from html import unescape
+
+    html = (site / path / "index.html").read_text(encoding="utf-8")
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+@pytest.mark.parametrize("path", ["nl/parents", "nl/calculator", "nl/staff"])
+def test_an_upper_age_bound_says_tot_en_met_in_dutch(site, path):
+    """The texts write "jusque 23 ans inclus" (circular-8761#networks-children): in Dutch an upper
+    bound is "tot en met"; "van 15 tot 23 jaar" (a range, networks-overlap) stays."""
+    text = _page_text(site, path)
+    bare = [text[max(0, m.start() - 40):m.end()] for m in re.finditer(r"\btot (\d+) jaar", text)
+            if not re.search(r"\bvan \d+(?: jaar)? $", text[max(0, m.start() - 12):m.start()], re.I)]
+    assert bare == [], f"site/{path}: 'tot <n> jaar' for an upper bound: {bare}"
