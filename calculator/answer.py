@@ -99,8 +99,9 @@ class Builder:
         return tuple(self._citations)
 
     def take(self, other: "Builder", sentences: bool = False) -> None:
-        """What `other` (a builder of the same date) cited, warned and interpreted, added
-        to this answer in its order; with sentences=True, what it said too."""
+        """What `other` (a builder of the same date) cited, warned and interpreted, and the
+        rules it looked up, added to this answer in its order; with sentences=True, what it
+        said too."""
         for ref in other._citations:
             self.cite(ref)
         for code, text in other._warnings.items():
@@ -109,6 +110,7 @@ class Builder:
             if iid not in self._interpretations:
                 self._interpretations.append(iid)
         self._taken_in = self._taken_in or other._taken_in
+        self._rule_dates |= other._rule_dates  # its rules are this answer's too (the history)
         if sentences:
             self._sentences += other._sentences
 
