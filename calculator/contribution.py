@@ -84,12 +84,20 @@ def _codes_in_force(b: Builder) -> bool:
 
 
 def assess(b: Builder, route: str, place: str, modality: str, bim: bool, first_session: bool,
-           explain: bool = True, age: int | None = None, *, centre: str | None = None) -> Assessment:
+           explain: bool = True, age: int | None = None, *, centre: str | None = None,
+           series: bool = False) -> Assessment:
     """Decide the contribution for one session; cites the rules it uses.
 
     With explain=False nothing is said (used by `course` for the sessions after the first).
+    With series=True the sentences speak of a course of several sessions: each sentence
+    contribution.<x> is series.<x> where the catalogue words it for a series.
     """
-    say = b.say if explain else (lambda *a, **k: None)
+    def say(key: str, **params) -> None:
+        if not explain:
+            return
+        for_series = f"series.{key.removeprefix('contribution.')}"
+        b.say(for_series if series and b.rules.catalogue.has(for_series) else key, **params)
+
     place_at = Key(f"labels.place_at.{place}")
     route_param = route_parameter(route, centre)
     if centre is not None:
