@@ -144,7 +144,7 @@ def assess(b: Builder, route: str, place: str, modality: str, bim: bool, first_s
             billing = "reserved_no_contribution_codes" if rule["basis"] == "convention" else "standard_codes"
             if billing == "reserved_no_contribution_codes":
                 b.cite_value(b.value("reserved_no_contribution_codes"))
-                say("contribution.billing_reserved")
+                say("contribution.staff.billing_reserved")
         return Assessment("free", "no_contribution_arrangement", 0, standard, billing)
 
     # 3. From 1/02/2024: nothing to pay up to 23 years inclusive, at any place the route

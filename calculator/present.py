@@ -173,8 +173,27 @@ def _cls(tag: str, cls: str, *children: Node) -> list:
     return _el(tag, {"class": cls} if cls else {}, *children)
 
 
+@lru_cache(maxsize=None)
+def _staff_sentences(lang: str) -> tuple[str, ...]:
+    """The sentences for the staff only: the catalogue's entries under a table `staff`
+    (e.g. contribution.staff.billing_reserved, how a session is billed)."""
+    cat = _cat()
+    keys = [k for k in cat.messages[lang] if ".staff." in f".{k}"]
+    for k in keys:
+        if cat.placeholders(lang, k):
+            raise ValueError(f"messages.{lang}.toml {k}: a staff sentence has no placeholder")
+    return tuple(cat.raw(lang, k) for k in keys)
+
+
+def _for_parents(explanation: str, lang: str) -> str:
+    """The explanation without its sentences for the staff (sentences are joined by a space)."""
+    for sentence in _staff_sentences(lang):
+        explanation = explanation.replace(f" {sentence}", "").removeprefix(sentence).lstrip()
+    return explanation
+
+
 def view(answer: dict, lang: str, lang_root: str = "", *, question: str | None = None,
-         values: dict | None = None, new_tab: bool = False) -> dict:
+         values: dict | None = None, new_tab: bool = False, parents: bool = False) -> dict:
     """What the page shows of `answer` (as calculator.answer returns it):
 
     state:   "answer", "errors", or "question" (one question of the form is still
@@ -185,7 +204,8 @@ def view(answer: dict, lang: str, lang_root: str = "", *, question: str | None =
              holds (with `question` and the controls' raw `values`)
 
     Citation links point to <lang_root><doc>/#<para>; with new_tab they open in
-    a new tab (the embed page)."""
+    a new tab (the embed page). With parents (the parents' variant of the form) the
+    explanation leaves out the sentences for the staff (how a session is billed)."""
     if not answer.get("ok") and question is not None and values is not None:
         asked = _still_asked(answer["errors"], question, values)
         if asked is not None:
@@ -230,7 +250,8 @@ def view(answer: dict, lang: str, lang_root: str = "", *, question: str | None =
         "state": "answer",
         "result": [_cls("p", "calc__figure", _cls("strong", "calc__amount", amount), " ",
                         _cls("span", "calc__caption", caption)),
-                   _cls("p", "calc__explanation", answer["explanation"][lang])],
+                   _cls("p", "calc__explanation", _for_parents(answer["explanation"][lang], lang) if parents
+                        else answer["explanation"][lang])],
         "details": details,
         "fields": {},
     }
@@ -301,7 +322,8 @@ def ask(question: str, values: dict, overrides: dict | None = None, lang: str = 
     answer = calculator.answer(request)
     return {
         "request": request,
-        "view": view(answer, lang, lang_root, question=question, values=values, new_tab=variant == "embed"),
+        "view": view(answer, lang, lang_root, question=question, values=values, new_tab=variant == "embed",
+                     parents=variant == "parents"),
         "fragment": form.fragment(question, values, request),
     }
 
