@@ -10,7 +10,7 @@ import dataclasses
 import datetime as _dt
 import re
 import string
-from typing import Any
+from typing import Any, Iterable
 
 from .errors import FieldError, InputError
 from .i18n import LANGS, Key, Money, Text
@@ -28,11 +28,13 @@ class Builder:
         self._sentences: list[Text] = []
         self._taken_in = False  # the answer rests on values taken in from public sources (taken_in())
         self._glossed: set[str] = set()  # the {gloss_<term>} placeholders said (say())
+        self._rule_dates: set[_dt.date] = set()  # where a rule the answer looked up changes (rule_dates())
 
     # --- rules ---------------------------------------------------------------
 
     def value(self, pid: str) -> DatedValue:
         """The dated value of a parameter on the session date (not cited)."""
+        self.depends_on(v.start for v in self.rules.param(pid).values)
         try:
             return self.rules.value(pid, self.when)
         except RuleDateError as e:
@@ -46,6 +48,12 @@ class Builder:
 
     def param(self, pid: str) -> Parameter:
         return self.rules.param(pid)
+
+    def depends_on(self, dates: Iterable[_dt.date]) -> None:
+        """The answer may change on these dates (the starts of the values of a rule it looks
+        up; value() records them itself). They are not part of the answer's JSON: the
+        answer's history (calculator/history.py) re-answers the request at each."""
+        self._rule_dates.update(dates)
 
     def cite_value(self, dv: DatedValue) -> None:
         for ref in dv.refs:
@@ -122,6 +130,7 @@ class Builder:
             warnings=[Warning(c, t) for c, t in self._warnings.items()],
             interpretations=[interpretation_note(self.rules, interps[i], self.when) for i in self._interpretations],
             rules_version=self.rules.version,
+            rule_dates=tuple(sorted(self._rule_dates)),
         )
 
 
@@ -174,6 +183,8 @@ class Answer:
     warnings: list[Warning]
     interpretations: list[InterpretationNote]
     rules_version: str
+    # the dates where a rule the answer looked up changes (Builder.depends_on); not in to_dict()
+    rule_dates: tuple[_dt.date, ...] = ()
 
     def to_dict(self) -> dict:
         return {

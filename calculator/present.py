@@ -5,6 +5,7 @@
     v["result"], v["details"]    # the answer's markup, as a tree of nodes
     v["fields"]                  # control key -> the error message shown next to it
     present.html(v["result"])    # the same nodes as HTML (the build)
+    present.history(request, "fr")   # the answer's history: a row per period (calculator/history.py)
 
     present.ask_json(text)       # the browser's entry point (engine-worker.mjs)
 
@@ -128,6 +129,75 @@ def fee_unit(answer: dict, lang: str) -> str:
     return say(f"fee_unit.{r['fee_unit']}", lang)
 
 
+def headline(answer: dict, lang: str) -> str:
+    """The answer in a few words, as a row of its history shows it: "11,00 €", "Gratuit",
+    "Situation non prévue", "8 séances au maximum sur 12 mois"."""
+    if not answer.get("ok"):
+        return say("history.no_answer", lang)
+    q, r = answer["question"], answer["result"]
+    amount, caption = figure(answer, lang)
+    if q in ("contribution", "course"):
+        if r["outcome"] == "not_allowed":
+            return amount
+        cents = r["amount_cents"] if q == "contribution" else r["total_cents"]
+        text = label("outcome", "free", lang) if cents == 0 else amount
+        return f"{text} {caption}" if q == "course" and r.get("sessions_over_cap") else text
+    if q == "quota":
+        return f"{amount} {caption}"
+    if q == "fees" and r.get("eligible") is False:
+        return caption
+    return amount
+
+
+def history_periods(request: dict) -> list[tuple]:
+    """The periods of the answer's history (calculator/history.py) as the reader tells them
+    apart: [(start, end or None, {"fr": headline, "nl": headline})], consecutive periods
+    whose headline reads the same in both languages merged into one."""
+    from .history import periods
+
+    merged: list[tuple] = []
+    for p in periods(request):
+        words = {lang: headline(p.answer, lang) for lang in ("fr", "nl")}
+        if merged and merged[-1][2] == words:
+            merged[-1] = (merged[-1][0], p.end, words)
+        else:
+            merged.append((p.start, p.end, words))
+    return merged
+
+
+def history(request: dict, lang: str) -> list[dict]:
+    """The rows of the answer's history in `lang`: [{"from", "until", "figure", "current"}],
+    one per period of history_periods; "current" marks the period of the request's own
+    date. [] when the request has no answer."""
+    import datetime
+
+    merged = history_periods(request)
+    if not merged:
+        return []
+    cat, when = _cat(), datetime.date.fromisoformat(request["date"])
+    return [{"from": cat.format_date(lang, start),
+             "until": say("history.open", lang) if end is None else cat.format_date(lang, end),
+             "figure": words[lang],
+             "current": start <= when and (end is None or when <= end)}
+            for start, end, words in merged]
+
+
+def history_table(rows: list[dict], lang: str) -> Node:
+    """The answer's history as a table: a caption, a header row, a row per period."""
+    head = _el("tr", None, *(_el("th", {"scope": "col"}, say(f"history.{k}", lang)) for k in ("from", "until", "figure")))
+    body = []
+    for row in rows:
+        cell = [row["figure"]]
+        attrs = {}
+        if row["current"]:
+            attrs = {"class": "calc__history-current", "aria-current": "date"}
+            cell += [" ", _cls("span", "calc__history-here", say("history.current", lang))]
+        body.append(_el("tr", attrs, _el("td", None, row["from"]), _el("td", None, row["until"]),
+                        _el("td", None, *cell)))
+    return _cls("table", "calc__history", _el("caption", None, say("history.caption", lang)),
+                _el("thead", None, head), _el("tbody", None, *body))
+
+
 # --- the cells of the static tables --------------------------------------------------------
 
 def contribution_cell(answer: dict, lang: str) -> str:
@@ -193,7 +263,8 @@ def _for_parents(explanation: str, lang: str) -> str:
 
 
 def view(answer: dict, lang: str, lang_root: str = "", *, question: str | None = None,
-         values: dict | None = None, new_tab: bool = False, parents: bool = False) -> dict:
+         values: dict | None = None, new_tab: bool = False, history: list[dict] | None = None,
+         parents: bool = False) -> dict:
     """What the page shows of `answer` (as calculator.answer returns it):
 
     state:   "answer", "errors", or "question" (one question of the form is still
@@ -204,8 +275,10 @@ def view(answer: dict, lang: str, lang_root: str = "", *, question: str | None =
              holds (with `question` and the controls' raw `values`)
 
     Citation links point to <lang_root><doc>/#<para>; with new_tab they open in
-    a new tab (the embed page). With parents (the parents' variant of the form) the
-    explanation leaves out the sentences for the staff (how a session is billed)."""
+    a new tab (the embed page). `history` (the rows of present.history) is shown
+    first in the details, right after the explanation. With parents (the parents'
+    variant of the form) the explanation leaves out the sentences for the staff (how a
+    session is billed)."""
     if not answer.get("ok") and question is not None and values is not None:
         asked = _still_asked(answer["errors"], question, values)
         if asked is not None:
@@ -229,7 +302,7 @@ def view(answer: dict, lang: str, lang_root: str = "", *, question: str | None =
         }
     amount, caption = figure(answer, lang)
     link_attrs = {"target": "_blank", "rel": "noopener"} if new_tab else {}
-    details = []
+    details = [history_table(history, lang)] if history else []
     if answer["warnings"]:
         details.append(_cls("div", "calc__warnings", _cls("p", "calc__label", say("warnings", lang)),
                             _cls("ul", "", *(_cls("li", "", w[lang]) for w in answer["warnings"]))))
@@ -320,10 +393,11 @@ def ask(question: str, values: dict, overrides: dict | None = None, lang: str = 
     values = {**form.default_values(datetime.date.today().isoformat()), **values}
     request = form.request_for(question, values, overrides)
     answer = calculator.answer(request)
+    rows = history(request, lang) if answer.get("ok") else []
     return {
         "request": request,
         "view": view(answer, lang, lang_root, question=question, values=values, new_tab=variant == "embed",
-                     parents=variant == "parents"),
+                     history=rows, parents=variant == "parents"),
         "fragment": form.fragment(question, values, request),
     }
 

@@ -99,6 +99,9 @@ def pseudocode(req: PseudocodeRequest, rules: Rules) -> Answer:
         in_force = list(rules.pseudocodes)
     else:
         in_force = [pc for pc in rules.pseudocodes if pc.covers(req.date)]
+        # the answer changes where a code of the list starts or ends
+        b.depends_on(d for pc in rules.pseudocodes
+                     for d in (pc.start, *(() if pc.end is None else (pc.end + _dt.timedelta(days=1),))))
     if not in_force:
         later = [pc.start for pc in rules.pseudocodes if pc.start > req.date]
         raise InputError([date_before_rules(min(later) if later else None)])

@@ -401,4 +401,47 @@ def test_choosing_a_modality_narrows_the_kinds_of_pseudocode(new_page, base_url)
     expected = expected_view("pseudocode", values, {}, "fr", base_url)
     assert expected["state"] == "answer"
     assert wait_for_view(page, expected) == expected
+
+
+PHONE = dict(width=375, height=812, is_mobile=True, has_touch=True)
+
+
+def _history_fits(page) -> dict:
+    return page.evaluate("""() => {
+        const t = document.querySelector('#calc-details table.calc__history');
+        return {doc: document.documentElement.scrollWidth, right: t.getBoundingClientRect().right,
+                cells: [...t.querySelectorAll('th, td')].filter(c => c.scrollWidth > c.clientWidth + 1).length};
+    }""")
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_the_answers_history_on_a_phone(new_page, base_url, lang):
+    """At 375 px, with the real engine: the history table the build wrote for the default
+    inputs is the engine's too; after a change of the date and of the age it is the
+    package's history of the new request (CPython), its own date's row marked; no cell
+    is cut and nothing is wider than the screen."""
+    watch = new_page(**PHONE)
+    page = watch.page
+    page.goto(lang_root(base_url, lang) + "calculator/")
+    wait_ready(page)
+    default = Scenario("default", {"q": "contribution"}, "answer")
+    values, overrides = default.values(today())
+    expected = expected_view("contribution", values, overrides, lang, lang_root(base_url, lang))
+    assert expected["history"]["rows"], expected
+    assert wait_for_view(page, expected) == expected
+    assert page.evaluate(BUILT_VIEW_JS)["history"] == expected["history"]
+    # 12 years old at the psychologist's office in October 2023: paid then, free from February 2024
+    page.fill("#calc-date", "2023-10-01")
+    s = Scenario("october-2023", {"q": "contribution", "date": "2023-10-01"}, "answer")
+    expected = expected_view("contribution", *s.values(today()), lang, lang_root(base_url, lang))
+    assert [r["current"] for r in expected["history"]["rows"]] == [True, False]
+    assert wait_for_view(page, expected) == expected
+    fits = _history_fits(page)
+    assert fits["doc"] <= 375 and fits["right"] <= 375 and fits["cells"] == 0, fits
+    page.fill("#calc-age", "30")
+    s = Scenario("adult", {"q": "contribution", "date": "2023-10-01", "age": 30}, "answer")
+    expected = expected_view("contribution", *s.values(today()), lang, lang_root(base_url, lang))
+    assert len(expected["history"]["rows"]) == 1
+    assert wait_for_view(page, expected) == expected
+    assert page.locator("table.calc__history").is_visible()
     assert watch.console_errors == []
