@@ -114,6 +114,40 @@ def test_the_catalogues_name_the_personal_contribution_one_way():
         assert OTHER[lang][0] in cat.raw(lang, "glosses.contribution")
 
 
+# The rules' own words a reader meets beside an answer: parameter descriptions and labels,
+# interpretations, pending changes, the references' labels and summaries. Not the pseudocode
+# descriptions (the annex's words, quoted) nor anchors.toml (the titles of source paragraphs).
+DATA_WORDED = ("contribution.toml", "fees.toml", "quotas.toml", "networks.toml", "meta.toml", "references.toml")
+
+
+def _texts(node, lang):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in (lang, f"description_{lang}") and isinstance(value, str):
+                yield value
+            else:
+                yield from _texts(value, lang)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _texts(item, lang)
+
+
+def test_the_rules_data_name_the_personal_contribution_one_way():
+    import tomllib
+    from pathlib import Path
+
+    data = Path(calculator.__file__).parent / "data"
+    seen = 0
+    for name in DATA_WORDED:
+        tree = tomllib.loads((data / name).read_text(encoding="utf-8"))
+        for lang, names in OTHER.items():
+            for text in _texts(tree, lang):
+                seen += 1
+                for other in names:
+                    assert other not in text.lower(), f"{name} ({lang}): {other!r} in {text[:90]!r} (say {TERM[lang]!r})"
+    assert seen > 100
+
+
 def test_an_answer_glosses_the_name_where_it_first_names_it():
     cat = load_rules().catalogue
     glossed = 0
