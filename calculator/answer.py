@@ -13,7 +13,7 @@ import string
 from typing import Any, Iterable
 
 from .errors import FieldError, InputError
-from .i18n import LANGS, Money, Text
+from .i18n import LANGS, Key, Money, Text
 from .params import DatedValue, Interpretation, Parameter, Ref, RuleDateError, Rules, to_cents
 
 
@@ -27,6 +27,7 @@ class Builder:
         self._interpretations: list[str] = []
         self._sentences: list[Text] = []
         self._taken_in = False  # the answer rests on values taken in from public sources (taken_in())
+        self._glossed: set[str] = set()  # the {gloss_<term>} placeholders said (say())
         self._rule_dates: set[_dt.date] = set()  # where a rule the answer looked up changes (rule_dates())
 
     # --- rules ---------------------------------------------------------------
@@ -70,6 +71,12 @@ class Builder:
         return self.rules.catalogue.text(key, **params)
 
     def say(self, key: str, **params: Any) -> None:
+        """A sentence of the explanation. A placeholder {gloss_<term>} (after a term's name)
+        is the term's gloss (glosses.<term>) in the first sentence that names it, else empty."""
+        for name in sorted(self.rules.catalogue.placeholders("fr", key)):
+            if name.startswith("gloss_") and name not in params:
+                params[name] = "" if name in self._glossed else Key(f"glosses.{name.removeprefix('gloss_')}")
+                self._glossed.add(name)
         self._sentences.append(self.text(key, **params))
 
     def warn(self, code: str, **params: Any) -> None:

@@ -257,8 +257,28 @@ def _cls(tag: str, cls: str, *children: Node) -> list:
     return _el(tag, {"class": cls} if cls else {}, *children)
 
 
+@lru_cache(maxsize=None)
+def _staff_sentences(lang: str) -> tuple[str, ...]:
+    """The sentences for the staff only: the catalogue's entries under a table `staff`
+    (e.g. contribution.staff.billing_reserved, how a session is billed)."""
+    cat = _cat()
+    keys = [k for k in cat.messages[lang] if ".staff." in f".{k}"]
+    for k in keys:
+        if cat.placeholders(lang, k):
+            raise ValueError(f"messages.{lang}.toml {k}: a staff sentence has no placeholder")
+    return tuple(cat.raw(lang, k) for k in keys)
+
+
+def _for_parents(explanation: str, lang: str) -> str:
+    """The explanation without its sentences for the staff (sentences are joined by a space)."""
+    for sentence in _staff_sentences(lang):
+        explanation = explanation.replace(f" {sentence}", "").removeprefix(sentence).lstrip()
+    return explanation
+
+
 def view(answer: dict, lang: str, lang_root: str = "", *, question: str | None = None,
-         values: dict | None = None, new_tab: bool = False, history: list[dict] | None = None) -> dict:
+         values: dict | None = None, new_tab: bool = False, history: list[dict] | None = None,
+         parents: bool = False) -> dict:
     """What the page shows of `answer` (as calculator.answer returns it):
 
     state:   "answer", "errors", or "question" (one question of the form is still
@@ -270,7 +290,9 @@ def view(answer: dict, lang: str, lang_root: str = "", *, question: str | None =
 
     Citation links point to <lang_root><doc>/#<para>; with new_tab they open in
     a new tab (the embed page). `history` (the rows of present.history) is shown
-    first in the details, right after the explanation."""
+    first in the details, right after the explanation. With parents (the parents'
+    variant of the form) the explanation leaves out the sentences for the staff (how a
+    session is billed)."""
     if not answer.get("ok") and question is not None and values is not None:
         asked = _still_asked(answer["errors"], question, values)
         if asked is not None:
@@ -316,7 +338,8 @@ def view(answer: dict, lang: str, lang_root: str = "", *, question: str | None =
         "result": [_cls("p", "calc__figure", _cls("strong", "calc__amount", amount), " ",
                         _cls("span", "calc__caption", caption)),
                    *outcome_nodes(answer, lang, lang_root, link_attrs),
-                   _cls("p", "calc__explanation", answer["explanation"][lang])],
+                   _cls("p", "calc__explanation", _for_parents(answer["explanation"][lang], lang) if parents
+                        else answer["explanation"][lang])],
         "details": details,
         "fields": {},
     }
@@ -414,7 +437,7 @@ def ask(question: str, values: dict, overrides: dict | None = None, lang: str = 
     return {
         "request": request,
         "view": view(answer, lang, lang_root, question=question, values=values, new_tab=variant == "embed",
-                     history=rows),
+                     history=rows, parents=variant == "parents"),
         "fragment": form.fragment(question, values, request),
     }
 

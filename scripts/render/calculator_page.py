@@ -270,6 +270,7 @@ def widget(lang: str, t: dict, variant: str, site_root: str, lang_root: str, tod
             continue
         fields.append({
             "key": c.key, "name": c.name, "kind": c.kind, "shows": {q: c.shows[q] for q in shown_for},
+            "offers": {q: c.offers[q] for q in shown_for if q in c.offers},
             "default": values[c.key], **form.words(c, lang, today), "min": c.minimum, "max": c.maximum,
             "visible": form.visible(c, default_question, values),
             "today": c.default == form.TODAY,
@@ -283,7 +284,7 @@ def widget(lang: str, t: dict, variant: str, site_root: str, lang_root: str, tod
         "questions": list(questions),
         "defaultQuestion": default_question,
         "buildDate": today,
-        "fields": [{k: f[k] for k in ("key", "name", "kind", "shows", "default", "today")} for f in fields],
+        "fields": [{k: f[k] for k in ("key", "name", "kind", "shows", "offers", "default", "today")} for f in fields],
         "state": form.state_map(questions),
         "t": {k: t[k] for k in sorted(set(js_keys))},
         "views": {"pending": present.notice(t["pending"], "pending"),

@@ -430,6 +430,52 @@ def test_parents_form_with_i_dont_know_shows_each_outcome_on_a_phone(new_page, b
     assert watch.console_errors == []
 
 
+def test_choosing_a_modality_narrows_the_kinds_of_pseudocode(new_page, base_url):
+    """Issue 13 item 4: the pseudocode form offers only the kinds (and teams) that some code
+    has with the chosen care type and modality (calculator/form.py offered); a change that
+    leaves a choice not offered moves it to an offered one (form.settle), so the reader
+    never walks into "no pseudocode matches"."""
+    from calculator import form
+
+    watch = new_page()
+    page = watch.page
+    day = "2023-10-01"
+    page.goto(base_url + f"calculator/#q=pseudocode&date={day}")
+    wait_ready(page)
+    shown_options = ("key => [...document.querySelectorAll(`#calc-${key} option`)]"
+                     ".filter((o) => !o.hidden && !o.disabled).map((o) => o.value)")
+    kind, modality, team = form.CONTROL["kind"], form.CONTROL["code_modality"], form.CONTROL["team"]
+
+    def settled(**fields) -> dict:
+        return form.settle("pseudocode", form.values_from_state(
+            "pseudocode", {"date": day, **fields}, day)[0])
+
+    for care in ("sppl", "sps", "none"):
+        page.select_option("#calc-code_care_type", care)
+        assert page.evaluate(shown_options, "code_modality") == \
+            list(form.offered(modality, "pseudocode", settled(care_type=care)))
+        for chosen in page.evaluate(shown_options, "code_modality"):
+            page.select_option("#calc-code_modality", chosen)
+            values = settled(care_type=care, modality=chosen)
+            offered = list(form.offered(kind, "pseudocode", values))
+            assert page.evaluate(shown_options, "kind") == offered, (care, chosen)
+            assert len(offered) < len(kind.options)
+            assert page.input_value("#calc-kind") in offered
+            assert page.evaluate(shown_options, "team") == [""] + list(form.offered(team, "pseudocode", {
+                **values, "kind": page.input_value("#calc-kind")}))
+    # from an individual video session to the codes without care type: modality and kind follow
+    page.select_option("#calc-code_care_type", "sppl")
+    page.select_option("#calc-code_modality", "individual")
+    page.select_option("#calc-kind", "video")
+    page.select_option("#calc-code_care_type", "none")
+    values = settled(care_type="none", modality="individual", kind="video")
+    assert page.input_value("#calc-code_modality") == values["code_modality"] == "other"
+    assert page.input_value("#calc-kind") == values["kind"]
+    expected = expected_view("pseudocode", values, {}, "fr", base_url)
+    assert expected["state"] == "answer"
+    assert wait_for_view(page, expected) == expected
+
+
 PHONE = dict(width=375, height=812, is_mobile=True, has_touch=True)
 
 
