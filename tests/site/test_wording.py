@@ -230,3 +230,17 @@ def test_an_upper_age_bound_says_tot_en_met_in_dutch(site, path):
     bare = [text[max(0, m.start() - 40):m.end()] for m in re.finditer(r"\btot (\d+) jaar", text)
             if not re.search(r"\bvan \d+(?: jaar)? $", text[max(0, m.start() - 12):m.start()], re.I)]
     assert bare == [], f"site/{path}: 'tot <n> jaar' for an upper bound: {bare}"
+
+
+# --- one name for the personal contribution, as in the calculator's answers ------------------
+
+# The name amendment-5 §1/1 writes (« ticket modérateur » / « remgeld »); the circular's other
+# name (« intervention personnelle », cost-3) appears once, as the gloss of the first mention.
+@pytest.mark.parametrize("lang, term, other", [("fr", "ticket modérateur", "intervention personnelle"),
+                                               ("nl", "remgeld", "persoonlijk aandeel")])
+def test_the_parents_guide_names_the_personal_contribution_as_the_calculator_does(lang, term, other):
+    text = guide(lang, "parents").lower()
+    assert term in text
+    assert text.count(other) <= 1, f"content/{lang}/parents.md: say {term!r}, not {other!r}"
+    if other in text:
+        assert 0 < text.index(other) - text.index(term) < 40  # the gloss follows the first mention
