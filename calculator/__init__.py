@@ -1,7 +1,8 @@
 """Rules as code for psychological care for pupils via CPMS/CLB (SPPL/SPS).
 
-Six questions, each a pure function (typed request in, typed answer out):
-networks, quota, contribution, course, pseudocode, fees. Every answer carries
+Seven questions, each a pure function (typed request in, typed answer out):
+networks, quota, contribution, course, pseudocode, fees, and family_contribution
+(the contribution asked with what a parent knows). Every answer carries
 its explanation in French and Dutch, its citations (document and paragraph),
 its warnings and the interpretations it relies on.
 

@@ -10,10 +10,10 @@ import dataclasses
 import datetime as _dt
 import re
 import string
-from typing import Any
+from typing import Any, Iterable
 
 from .errors import FieldError, InputError
-from .i18n import LANGS, Money, Text
+from .i18n import LANGS, Key, Money, Text
 from .params import DatedValue, Interpretation, Parameter, Ref, RuleDateError, Rules, to_cents
 
 
@@ -27,11 +27,14 @@ class Builder:
         self._interpretations: list[str] = []
         self._sentences: list[Text] = []
         self._taken_in = False  # the answer rests on values taken in from public sources (taken_in())
+        self._glossed: set[str] = set()  # the {gloss_<term>} placeholders said (say())
+        self._rule_dates: set[_dt.date] = set()  # where a rule the answer looked up changes (rule_dates())
 
     # --- rules ---------------------------------------------------------------
 
     def value(self, pid: str) -> DatedValue:
         """The dated value of a parameter on the session date (not cited)."""
+        self.depends_on(v.start for v in self.rules.param(pid).values)
         try:
             return self.rules.value(pid, self.when)
         except RuleDateError as e:
@@ -45,6 +48,12 @@ class Builder:
 
     def param(self, pid: str) -> Parameter:
         return self.rules.param(pid)
+
+    def depends_on(self, dates: Iterable[_dt.date]) -> None:
+        """The answer may change on these dates (the starts of the values of a rule it looks
+        up; value() records them itself). They are not part of the answer's JSON: the
+        answer's history (calculator/history.py) re-answers the request at each."""
+        self._rule_dates.update(dates)
 
     def cite_value(self, dv: DatedValue) -> None:
         for ref in dv.refs:
@@ -62,6 +71,12 @@ class Builder:
         return self.rules.catalogue.text(key, **params)
 
     def say(self, key: str, **params: Any) -> None:
+        """A sentence of the explanation. A placeholder {gloss_<term>} (after a term's name)
+        is the term's gloss (glosses.<term>) in the first sentence that names it, else empty."""
+        for name in sorted(self.rules.catalogue.placeholders("fr", key)):
+            if name.startswith("gloss_") and name not in params:
+                params[name] = "" if name in self._glossed else Key(f"glosses.{name.removeprefix('gloss_')}")
+                self._glossed.add(name)
         self._sentences.append(self.text(key, **params))
 
     def warn(self, code: str, **params: Any) -> None:
@@ -83,6 +98,28 @@ class Builder:
             it = self.rules.interpretations[iid]
         if iid not in self._interpretations:
             self._interpretations.append(iid)
+
+    # --- several builders for one answer -------------------------------------
+
+    @property
+    def citations(self) -> tuple[Ref, ...]:
+        return tuple(self._citations)
+
+    def take(self, other: "Builder", sentences: bool = False) -> None:
+        """What `other` (a builder of the same date) cited, warned and interpreted, and the
+        rules it looked up, added to this answer in its order; with sentences=True, what it
+        said too."""
+        for ref in other._citations:
+            self.cite(ref)
+        for code, text in other._warnings.items():
+            self._warnings.setdefault(code, text)
+        for iid in other._interpretations:
+            if iid not in self._interpretations:
+                self._interpretations.append(iid)
+        self._taken_in = self._taken_in or other._taken_in
+        self._rule_dates |= other._rule_dates  # its rules are this answer's too (the history)
+        if sentences:
+            self._sentences += other._sentences
 
     # --- result --------------------------------------------------------------
 
@@ -115,6 +152,7 @@ class Builder:
             warnings=[Warning(c, t) for c, t in self._warnings.items()],
             interpretations=[interpretation_note(self.rules, interps[i], self.when) for i in self._interpretations],
             rules_version=self.rules.version,
+            rule_dates=tuple(sorted(self._rule_dates)),
         )
 
 
@@ -167,6 +205,8 @@ class Answer:
     warnings: list[Warning]
     interpretations: list[InterpretationNote]
     rules_version: str
+    # the dates where a rule the answer looked up changes (Builder.depends_on); not in to_dict()
+    rule_dates: tuple[_dt.date, ...] = ()
 
     def to_dict(self) -> dict:
         return {

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from . import declare
+from .answer import Answer
 from .errors import REQUEST_FIELD, FieldError, InputError, render_errors
 from .params import Rules, load_rules
 from .vocab import QUESTIONS
@@ -23,20 +24,25 @@ def _choices() -> str:
     return ", ".join(f"\"{q}\"" for q in QUESTIONS)
 
 
+def compute(request: Any, rules: Rules) -> "Answer":
+    """The typed answer of one request (a dict); raises InputError naming each wrong field."""
+    if not isinstance(request, dict):
+        raise InputError([FieldError(REQUEST_FIELD, "not_an_object")])
+    q = request.get("question")
+    if q is None:
+        raise InputError([FieldError("question", "missing_field")])
+    if not isinstance(q, str) or q not in MODULES:
+        value = q[:40] if isinstance(q, str) else json.dumps(q)[:40]
+        raise InputError([FieldError("question", "invalid_choice", {"value": value, "choices": _choices()})])
+    compute_question = getattr(MODULES[q], q)  # the function named after its question
+    return compute_question(declare.parse(q, request, rules), rules)
+
+
 def answer(request: Any, rules: Rules | None = None) -> dict:
     """Answer one request (a dict). Always returns a JSON-serialisable dict."""
     rules = rules or load_rules()
     try:
-        if not isinstance(request, dict):
-            raise InputError([FieldError(REQUEST_FIELD, "not_an_object")])
-        q = request.get("question")
-        if q is None:
-            raise InputError([FieldError("question", "missing_field")])
-        if not isinstance(q, str) or q not in MODULES:
-            value = q[:40] if isinstance(q, str) else json.dumps(q)[:40]
-            raise InputError([FieldError("question", "invalid_choice", {"value": value, "choices": _choices()})])
-        compute = getattr(MODULES[q], q)  # the function named after its question
-        return compute(declare.parse(q, request, rules), rules).to_dict()
+        return compute(request, rules).to_dict()
     except InputError as e:
         return render_errors(e.errors, rules.catalogue)
     except Exception as e:  # a bug: report it as data, never as a traceback

@@ -84,12 +84,22 @@ def _codes_in_force(b: Builder) -> bool:
 
 
 def assess(b: Builder, route: str, place: str, modality: str, bim: bool, first_session: bool,
-           explain: bool = True, age: int | None = None, *, centre: str | None = None) -> Assessment:
+           explain: bool = True, age: int | None = None, *, centre: str | None = None,
+           series: bool = False, billing_note: bool = True) -> Assessment:
     """Decide the contribution for one session; cites the rules it uses.
 
     With explain=False nothing is said (used by `course` for the sessions after the first).
+    With series=True the sentences speak of a course of several sessions: each sentence
+    contribution.<x> is series.<x> where the catalogue words it for a series.
+    With billing_note=False the pseudocodes are neither cited nor named (the parents'
+    question, family_contribution, keeps billing out of its answers).
     """
-    say = b.say if explain else (lambda *a, **k: None)
+    def say(key: str, **params) -> None:
+        if not explain:
+            return
+        for_series = f"series.{key.removeprefix('contribution.')}"
+        b.say(for_series if series and b.rules.catalogue.has(for_series) else key, **params)
+
     place_at = Key(f"labels.place_at.{place}")
     route_param = route_parameter(route, centre)
     if centre is not None:
@@ -134,9 +144,9 @@ def assess(b: Builder, route: str, place: str, modality: str, bim: bool, first_s
         billing = None
         if _codes_in_force(b):
             billing = "reserved_no_contribution_codes" if rule["basis"] == "convention" else "standard_codes"
-            if billing == "reserved_no_contribution_codes":
+            if billing == "reserved_no_contribution_codes" and billing_note:
                 b.cite_value(b.value("reserved_no_contribution_codes"))
-                say("contribution.billing_reserved")
+                say("contribution.staff.billing_reserved")
         return Assessment("free", "no_contribution_arrangement", 0, standard, billing)
 
     # 3. From 1/02/2024: nothing to pay up to 23 years inclusive, at any place the route

@@ -79,6 +79,7 @@ def course(req: CourseRequest, rules: Rules) -> Answer:
             over = max(0, n - maximum) if maximum is not None else 0
             exceeds = over > 0
     counted = n - (over or 0)
+    series = n > 1  # the contribution's sentences then speak of the sessions, not of one
     first = assess(b, req.route, req.place, req.modality, req.bim, req.first_session, explain=False, age=req.age,
                    centre=req.centre)
     standard_total = counted * first.standard_amount_cents
@@ -86,7 +87,8 @@ def course(req: CourseRequest, rules: Rules) -> Answer:
     total: int | None
     if first.outcome == "not_allowed":
         # Say why, once, with the contribution's own sentence.
-        assess(b, req.route, req.place, req.modality, req.bim, req.first_session, age=req.age, centre=req.centre)
+        assess(b, req.route, req.place, req.modality, req.bim, req.first_session, age=req.age, centre=req.centre,
+               series=series)
         total = None
         outcome = "not_allowed"
     else:
@@ -101,7 +103,8 @@ def course(req: CourseRequest, rules: Rules) -> Answer:
         total = sum(line.count * line.amount_cents for line in lines)
         outcome = "free" if first.outcome == "free" else "pay"
         # Explain: the first session, then the others, then the total.
-        assess(b, req.route, req.place, req.modality, req.bim, req.first_session, age=req.age, centre=req.centre)
+        assess(b, req.route, req.place, req.modality, req.bim, req.first_session, age=req.age, centre=req.centre,
+               series=series)
         if len(lines) == 2:
             key = "course.then_one" if lines[1].count == 1 else "course.then_many"
             b.say(key, count=lines[1].count, amount=Money(lines[1].amount_cents))

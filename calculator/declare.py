@@ -51,6 +51,9 @@ class FieldSpec:
               valid value, the field is neither read nor refused
     excludes: when this field is given, these fields must not be
     optional_with: required, unless one of these fields is given
+    narrowed_by: a choice the form offers only the values of that exist together with the
+              values of these fields, in the combinations the question's module gives
+              (its function combinations(rules): one {field: value} per thing that exists)
     """
 
     name: str
@@ -67,6 +70,7 @@ class FieldSpec:
     when: Mapping[str, tuple[str, ...]] = dataclasses.field(default_factory=dict, hash=False)
     excludes: tuple[str, ...] = ()
     optional_with: tuple[str, ...] = ()
+    narrowed_by: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,25 +89,30 @@ class _Declared:
     when: Mapping[str, tuple[str, ...]]
     excludes: tuple[str, ...]
     optional_with: tuple[str, ...]
+    narrowed_by: tuple[str, ...]
 
 
 def spec(kind: str, *, vocab: str | None = None, minimum: int | str | None = None, maximum: int | str | None = None,
          required: bool = True, default: Any = None, label: str | None = None, hint: bool = False,
          together: Iterable[str] = (), when: Mapping[str, Iterable[str]] | None = None,
-         excludes: Iterable[str] = (), optional_with: Iterable[str] = ()) -> Any:
+         excludes: Iterable[str] = (), optional_with: Iterable[str] = (), narrowed_by: Iterable[str] = ()) -> Any:
     """A field of a request dataclass, declared.
 
     vocab: the vocabulary of a choice (calculator/vocab.py LABELLED). minimum,
     maximum: an int or a key of [input_limits]. label: the catalogue key's last
     part (form.label.<label>, default the field's name); hint=True: form.hint.<label>.
+    narrowed_by: the fields whose values narrow the choices the form offers (FieldSpec).
     A field that is not required, or taken only `when`, defaults to None in the dataclass.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
     if (kind == "choice") != (vocab is not None):
         raise ValueError("a choice, and only a choice, names its vocabulary")
+    if narrowed_by and kind != "choice":
+        raise ValueError("only a choice is narrowed by other fields")
     declared = _Declared(kind, required, vocab, minimum, maximum, default, label, hint, tuple(together),
-                         {k: tuple(v) for k, v in (when or {}).items()}, tuple(excludes), tuple(optional_with))
+                         {k: tuple(v) for k, v in (when or {}).items()}, tuple(excludes), tuple(optional_with),
+                         tuple(narrowed_by))
     # a field that may be absent (not required, required only with others absent, or
     # taken only when other fields hold some values) defaults to None
     # (keyword-only: requests are built by name, and a required field may follow it)
@@ -171,6 +180,7 @@ def request_fields(question: str, rules=None) -> tuple[FieldSpec, ...]:
             minimum=_bound(d.minimum, rules.limits), maximum=_bound(d.maximum, rules.limits),
             default=d.default, label=f"form.label.{label}", hint=f"form.hint.{label}" if d.hint else None,
             together=d.together, when=dict(d.when), excludes=d.excludes, optional_with=d.optional_with,
+            narrowed_by=d.narrowed_by,
         ))
     return tuple(out)
 

@@ -117,7 +117,8 @@ class Reader:
         if given and len(given) != len(names):
             for n in names:
                 if n not in given:
-                    self.error(n, "fields_go_together", others=", ".join(f"\"{g}\"" for g in names if g != n))
+                    self.error(n, "fields_go_together", others=", ".join(f"\"{g}\"" for g in names if g != n),
+                               all_or_none=Key("together.two" if len(names) == 2 else "together.many"))
             return False
         return bool(given)
 

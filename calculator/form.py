@@ -30,7 +30,7 @@ from .declare import TODAY, request_fields
 # labels and conditions are declared with each question, calculator/declare.py):
 # the order of the controls in the form (the date last: it rarely changes) ...
 ORDER = ("service", "lookup", "code", "code_care_type", "code_modality", "kind", "team", "situation", "age",
-         "route", "centre", "place", "modality", "bim", "first_session", "sessions", "course_first", "compare",
+         "route", "proposer", "centre", "convention", "place", "modality", "bim", "first_session", "sessions", "course_first", "compare",
          "care_type", "network", "sessions_used", "participants", "providers", "fee_care_type", "date")
 # ... the choices shown as a list rather than as buttons ...
 SELECTS = frozenset({"service", "code_care_type", "code_modality", "kind", "team", "place", "fee_care_type"})
@@ -59,6 +59,10 @@ class Control:
     empty: a select whose first option is empty (the field is then left out)
     minimum, maximum: the bounds of a number (from calculator/data/meta.toml)
     hint:  the catalogue key of its hint, or None
+    offers: question -> option -> the conditions under which the option is offered, any
+           of them ([{other control key: [raw values]}, ...]); an option not named is
+           always offered (a field declared `narrowed_by`: the values that exist with the
+           other fields' values, e.g. the kinds of pseudocode of a modality)
     """
 
     key: str
@@ -72,10 +76,43 @@ class Control:
     minimum: int | None = None
     maximum: int | None = None
     hint: str | None = None
+    offers: dict[str, dict[str, list[dict]]] | None = None
 
     @property
     def label(self) -> str:
         return f"form.label.{self.key}"
+
+
+def _offers(question: str, f, fields) -> dict[str, list[dict]]:
+    """option -> the conditions under which a field declared `narrowed_by` offers it: the
+    values of the narrowing fields that some combination of the question's module has
+    with it, as few conditions as merging those that differ in one field gives."""
+    from importlib import import_module
+
+    from .params import load_rules
+
+    combos = import_module(f"{__package__}.{question}").combinations(load_rules())
+    out = {}
+    for option in f.choices:
+        found = {tuple(c[n] for n in f.narrowed_by) for c in combos if c[f.name] == option}
+        conditions = [[{v} for v in values] for values in sorted(found)]
+        merged = True
+        while merged:
+            merged = False
+            for i, a in enumerate(conditions):
+                for b in conditions[i + 1:]:
+                    differ = [k for k in range(len(a)) if a[k] != b[k]]
+                    if len(differ) == 1:
+                        a[differ[0]] |= b[differ[0]]
+                        conditions.remove(b)
+                        merged = True
+                        break
+                if merged:
+                    break
+        by_name = {g.name: g for g in fields}
+        out[option] = [{by_name[n].label.removeprefix("form.label."): sorted(vs, key=by_name[n].choices.index)
+                        for n, vs in zip(f.narrowed_by, c)} for c in conditions]
+    return out
 
 
 def _controls() -> tuple[Control, ...]:
@@ -83,12 +120,13 @@ def _controls() -> tuple[Control, ...]:
     found: dict[str, dict] = {}
 
     def add(key: str, **attrs) -> None:
-        shows = attrs.pop("shows")
-        known = found.setdefault(key, {**attrs, "shows": {}})
+        shows, offers = attrs.pop("shows"), attrs.pop("offers", {})
+        known = found.setdefault(key, {**attrs, "shows": {}, "offers": {}})
         different = {k: (known[k], v) for k, v in attrs.items() if known[k] != v}
         if different:
             raise ValueError(f"the control {key!r} is declared differently by two questions: {different}")
         known["shows"].update(shows)
+        known["offers"].update(offers)
 
     for q in QUESTIONS:
         fields = request_fields(q)
@@ -106,7 +144,8 @@ def _controls() -> tuple[Control, ...]:
             kind = ("select" if key in SELECTS else "radio") if f.kind == "choice" else WIDGETS[f.kind]
             add(key, name=f.name, kind=kind, shows={q: condition}, default=f.default, vocab=f.vocab,
                 options=tuple(f.choices or ()), empty=kind == "select" and not f.required and not f.together,
-                minimum=f.minimum, maximum=f.maximum, hint=f.hint)
+                minimum=f.minimum, maximum=f.maximum, hint=f.hint,
+                offers={q: _offers(q, f, fields)} if f.narrowed_by else {})
         if switch:
             group = next(f for f in fields if f.together)
             add(switch, name=None, kind="checkbox", default=False, vocab=None, options=(), empty=False,
@@ -204,7 +243,34 @@ def visible(control: Control, question: str, values: dict) -> bool:
     condition = control.shows.get(question)
     if condition is None:
         return False
+    return _met(condition, values)
+
+
+def _met(condition: dict, values: dict) -> bool:
     return all(values.get(k) in allowed for k, allowed in condition.items())
+
+
+def offered(control: Control, question: str, values: dict) -> tuple[str, ...]:
+    """The options of `control` offered for `question` with these raw values (Control.offers);
+    the empty option of a select ("") is always offered."""
+    conditions = (control.offers or {}).get(question, {})
+    return tuple(o for o in control.options
+                 if o not in conditions or any(_met(c, values) for c in conditions[o]))
+
+
+def settle(question: str, values: dict) -> dict:
+    """The raw values once each shown choice that is no longer offered (the reader changed a
+    field that narrows it) takes its first offered option, or "" for a select with an empty
+    option, in the form's order: what the page does after each change (ui.mjs)."""
+    values = dict(values)
+    for c in CONTROLS:
+        if not c.offers or question not in c.offers or not visible(c, question, values):
+            continue
+        choices = offered(c, question, values)
+        if values.get(c.key) in choices or (c.empty and values.get(c.key) == ""):
+            continue
+        values[c.key] = "" if c.empty else (choices[0] if choices else values.get(c.key))
+    return values
 
 
 def shown_values(question: str, values: dict) -> dict:

@@ -5,6 +5,7 @@
     v["result"], v["details"]    # the answer's markup, as a tree of nodes
     v["fields"]                  # control key -> the error message shown next to it
     present.html(v["result"])    # the same nodes as HTML (the build)
+    present.history(request, "fr")   # the answer's history: a row per period (calculator/history.py)
 
     present.ask_json(text)       # the browser's entry point (engine-worker.mjs)
 
@@ -97,6 +98,12 @@ def figure(answer: dict, lang: str) -> tuple[str, str]:
         # the total counts the sessions within the maximum (course: sessions_over_cap lie beyond it)
         return money(r["total_cents"], lang), plural("caption_course", r["sessions"] - (r.get("sessions_over_cap") or 0),
                                                      lang)
+    if q == "family_contribution":
+        outcomes = r["outcomes"]
+        if len(outcomes) > 1:  # each with its condition: outcome_nodes
+            return (_cat().join_list(lang, [money(o["amount_cents"], lang) for o in outcomes]),
+                    say("caption_depends", lang))
+        return _outcome_figure(outcomes[0], lang)
     if q == "quota":
         if r["max_sessions"] is None:  # no maximum, or none known (max_status)
             return say(f"quota_{r['max_status']}", lang), say(f"caption_quota_{r['max_status']}", lang,
@@ -121,11 +128,88 @@ def figure(answer: dict, lang: str) -> tuple[str, str]:
     return "", ""
 
 
+def _outcome_figure(outcome: dict, lang: str) -> tuple[str, str]:
+    """(amount, reasons) of one outcome of a family_contribution answer."""
+    reasons = " · ".join(label("reason", x, lang) for x in outcome["reasons"])
+    if outcome["amount_cents"] is None:
+        return label("outcome", "not_allowed", lang), reasons
+    return money(outcome["amount_cents"], lang), reasons
+
+
 def fee_unit(answer: dict, lang: str) -> str:
     r = answer["result"]
     if r.get("eligible") is False:
         return say("fees_not_eligible", lang)
     return say(f"fee_unit.{r['fee_unit']}", lang)
+
+
+def headline(answer: dict, lang: str) -> str:
+    """The answer in a few words, as a row of its history shows it: "11,00 €", "Gratuit",
+    "Situation non prévue", "8 séances au maximum sur 12 mois"."""
+    if not answer.get("ok"):
+        return say("history.no_answer", lang)
+    q, r = answer["question"], answer["result"]
+    amount, caption = figure(answer, lang)
+    if q in ("contribution", "course"):
+        if r["outcome"] == "not_allowed":
+            return amount
+        cents = r["amount_cents"] if q == "contribution" else r["total_cents"]
+        text = label("outcome", "free", lang) if cents == 0 else amount
+        return f"{text} {caption}" if q == "course" and r.get("sessions_over_cap") else text
+    if q == "quota":
+        return f"{amount} {caption}"
+    if q == "fees" and r.get("eligible") is False:
+        return caption
+    return amount
+
+
+def history_periods(request: dict) -> list[tuple]:
+    """The periods of the answer's history (calculator/history.py) as the reader tells them
+    apart: [(start, end or None, {"fr": headline, "nl": headline})], consecutive periods
+    whose headline reads the same in both languages merged into one."""
+    from .history import periods
+
+    merged: list[tuple] = []
+    for p in periods(request):
+        words = {lang: headline(p.answer, lang) for lang in ("fr", "nl")}
+        if merged and merged[-1][2] == words:
+            merged[-1] = (merged[-1][0], p.end, words)
+        else:
+            merged.append((p.start, p.end, words))
+    return merged
+
+
+def history(request: dict, lang: str) -> list[dict]:
+    """The rows of the answer's history in `lang`: [{"from", "until", "figure", "current"}],
+    one per period of history_periods; "current" marks the period of the request's own
+    date. [] when the request has no answer."""
+    import datetime
+
+    merged = history_periods(request)
+    if not merged:
+        return []
+    cat, when = _cat(), datetime.date.fromisoformat(request["date"])
+    return [{"from": cat.format_date(lang, start),
+             "until": say("history.open", lang) if end is None else cat.format_date(lang, end),
+             "figure": words[lang],
+             "current": start <= when and (end is None or when <= end)}
+            for start, end, words in merged]
+
+
+def history_table(rows: list[dict], lang: str) -> Node:
+    """The answer's history as a table: a caption, a header row, a row per period."""
+    head = _el("tr", None, *(_el("th", {"scope": "col"}, say(f"history.{k}", lang)) for k in ("from", "until", "figure")))
+    body = []
+    for row in rows:
+        cell = [row["figure"]]
+        attrs = {}
+        if row["current"]:
+            attrs = {"class": "calc__history-current", "aria-current": "date"}
+            cell += [" ", _cls("span", "calc__history-here", say("history.current", lang))]
+        body.append(_el("tr", attrs, _el("td", None, row["from"]), _el("td", None, row["until"]),
+                        _el("td", None, *cell)))
+    return _cls("table", "calc__history", _el("caption", None, say("history.caption", lang)),
+                _el("thead", None, head), _el("tbody", None, *body))
 
 
 # --- the cells of the static tables --------------------------------------------------------
@@ -173,8 +257,28 @@ def _cls(tag: str, cls: str, *children: Node) -> list:
     return _el(tag, {"class": cls} if cls else {}, *children)
 
 
+@lru_cache(maxsize=None)
+def _staff_sentences(lang: str) -> tuple[str, ...]:
+    """The sentences for the staff only: the catalogue's entries under a table `staff`
+    (e.g. contribution.staff.billing_reserved, how a session is billed)."""
+    cat = _cat()
+    keys = [k for k in cat.messages[lang] if ".staff." in f".{k}"]
+    for k in keys:
+        if cat.placeholders(lang, k):
+            raise ValueError(f"messages.{lang}.toml {k}: a staff sentence has no placeholder")
+    return tuple(cat.raw(lang, k) for k in keys)
+
+
+def _for_parents(explanation: str, lang: str) -> str:
+    """The explanation without its sentences for the staff (sentences are joined by a space)."""
+    for sentence in _staff_sentences(lang):
+        explanation = explanation.replace(f" {sentence}", "").removeprefix(sentence).lstrip()
+    return explanation
+
+
 def view(answer: dict, lang: str, lang_root: str = "", *, question: str | None = None,
-         values: dict | None = None, new_tab: bool = False) -> dict:
+         values: dict | None = None, new_tab: bool = False, history: list[dict] | None = None,
+         parents: bool = False) -> dict:
     """What the page shows of `answer` (as calculator.answer returns it):
 
     state:   "answer", "errors", or "question" (one question of the form is still
@@ -185,7 +289,10 @@ def view(answer: dict, lang: str, lang_root: str = "", *, question: str | None =
              holds (with `question` and the controls' raw `values`)
 
     Citation links point to <lang_root><doc>/#<para>; with new_tab they open in
-    a new tab (the embed page)."""
+    a new tab (the embed page). `history` (the rows of present.history) is shown
+    first in the details, right after the explanation. With parents (the parents'
+    variant of the form) the explanation leaves out the sentences for the staff (how a
+    session is billed)."""
     if not answer.get("ok") and question is not None and values is not None:
         asked = _still_asked(answer["errors"], question, values)
         if asked is not None:
@@ -209,7 +316,7 @@ def view(answer: dict, lang: str, lang_root: str = "", *, question: str | None =
         }
     amount, caption = figure(answer, lang)
     link_attrs = {"target": "_blank", "rel": "noopener"} if new_tab else {}
-    details = []
+    details = [history_table(history, lang)] if history else []
     if answer["warnings"]:
         details.append(_cls("div", "calc__warnings", _cls("p", "calc__label", say("warnings", lang)),
                             _cls("ul", "", *(_cls("li", "", w[lang]) for w in answer["warnings"]))))
@@ -230,10 +337,37 @@ def view(answer: dict, lang: str, lang_root: str = "", *, question: str | None =
         "state": "answer",
         "result": [_cls("p", "calc__figure", _cls("strong", "calc__amount", amount), " ",
                         _cls("span", "calc__caption", caption)),
-                   _cls("p", "calc__explanation", answer["explanation"][lang])],
+                   *outcome_nodes(answer, lang, lang_root, link_attrs),
+                   _cls("p", "calc__explanation", _for_parents(answer["explanation"][lang], lang) if parents
+                        else answer["explanation"][lang])],
         "details": details,
         "fields": {},
     }
+
+
+def outcome_nodes(answer: dict, lang: str, lang_root: str, link_attrs: dict) -> list:
+    """The outcomes of an answer that depends on what the reader does not know
+    (family_contribution): each with its condition, its figure and its citations.
+    Nothing for any other answer."""
+    outcomes = answer["result"].get("outcomes") if answer["question"] == "family_contribution" else None
+    if not outcomes or len(outcomes) < 2:
+        return []
+    labels_of = {f"{c['doc']}#{c['para']}": c["label"][lang] for c in answer["citations"]}
+    items = []
+    for o in outcomes:
+        amount, caption = _outcome_figure(o, lang)
+        links: list = []
+        for ref in o["citations"]:
+            doc, para = ref.split("#")
+            links += [" · "] if links else []
+            links.append(_el("a", {"href": f"{lang_root}{doc}/#{para}", **link_attrs}, labels_of[ref]))
+        items.append(_cls("li", "calc__outcome",
+                          _cls("p", "calc__condition", o["condition"][lang]),
+                          _cls("p", "calc__outcome-figure", _cls("strong", "calc__outcome-amount", amount), " ",
+                               _cls("span", "calc__outcome-caption", caption)),
+                          _cls("details", "calc__outcome-sources", _cls("summary", "", say("outcome_sources", lang)),
+                               _cls("p", "", *links))))
+    return [_cls("ul", "calc__outcomes", *items)]
 
 
 def answer_day(values: dict) -> str:
@@ -299,9 +433,11 @@ def ask(question: str, values: dict, overrides: dict | None = None, lang: str = 
     values = {**form.default_values(datetime.date.today().isoformat()), **values}
     request = form.request_for(question, values, overrides)
     answer = calculator.answer(request)
+    rows = history(request, lang) if answer.get("ok") else []
     return {
         "request": request,
-        "view": view(answer, lang, lang_root, question=question, values=values, new_tab=variant == "embed"),
+        "view": view(answer, lang, lang_root, question=question, values=values, new_tab=variant == "embed",
+                     history=rows, parents=variant == "parents"),
         "fragment": form.fragment(question, values, request),
     }
 

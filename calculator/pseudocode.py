@@ -41,9 +41,12 @@ class PseudocodeRequest:
     date: _dt.date | None = date_spec(optional_with=("code",))
     code: str | None = spec("code", required=False, default="792632", hint=True, excludes=ATTRIBUTES)  # lookup
     care_type: str | None = spec("choice", vocab="code_care_type", default="sppl", label="code_care_type")  # search
-    modality: str | None = spec("choice", vocab="code_modality", default="individual", label="code_modality")
-    kind: str | None = spec("choice", vocab="kind", default="physical_other")
-    team: str | None = spec("choice", vocab="team", required=False, hint=True)  # optional in a search
+    # the form offers only the values that some code has with the fields above (combinations)
+    modality: str | None = spec("choice", vocab="code_modality", default="individual", label="code_modality",
+                                narrowed_by=("care_type",))
+    kind: str | None = spec("choice", vocab="kind", default="physical_other", narrowed_by=("care_type", "modality"))
+    team: str | None = spec("choice", vocab="team", required=False, hint=True,  # optional in a search
+                            narrowed_by=("care_type", "modality", "kind"))
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,12 @@ class PseudocodeResult:
 REQUEST, RESULT = PseudocodeRequest, PseudocodeResult
 
 
+def combinations(rules: Rules) -> list[dict[str, str]]:
+    """The attributes of each code (calculator/data/pseudocodes.toml), whatever its dates:
+    what the form's narrowed choices offer (declare.FieldSpec narrowed_by)."""
+    return [{a: getattr(pc, a) for a in ATTRIBUTES} for pc in rules.pseudocodes]
+
+
 def _info(pc: Pseudocode, rules: Rules) -> CodeInfo:
     cat = rules.catalogue
     texts = {
@@ -90,6 +99,9 @@ def pseudocode(req: PseudocodeRequest, rules: Rules) -> Answer:
         in_force = list(rules.pseudocodes)
     else:
         in_force = [pc for pc in rules.pseudocodes if pc.covers(req.date)]
+        # the answer changes where a code of the list starts or ends
+        b.depends_on(d for pc in rules.pseudocodes
+                     for d in (pc.start, *(() if pc.end is None else (pc.end + _dt.timedelta(days=1),))))
     if not in_force:
         later = [pc.start for pc in rules.pseudocodes if pc.start > req.date]
         raise InputError([date_before_rules(min(later) if later else None)])

@@ -342,7 +342,7 @@ def _used_keys() -> dict[str, str]:
     """Catalogue keys the package's code names literally -> "calculator/<module>.py:<line>".
 
     b.warn("x") names warnings.x, error(field, "x") errors.x, Count(n, "x") units.x.one
-    and .other; say/text/Key take a key. Keys built from a vocabulary (labels.place_at.<place>)
+    and .other; say/text/Key take a key (present.say one of [view]). Keys built from a vocabulary (labels.place_at.<place>)
     are checked by the vocabulary loop of _check_catalogues."""
     out: dict[str, str] = {}
     for entry in resources.files("calculator").iterdir():
@@ -360,6 +360,8 @@ def _used_keys() -> dict[str, str]:
                 keys = [f"errors.{args[1]}"]
             elif name == "Count" and len(args) > 1 and args[1]:
                 keys = [f"units.{args[1]}.one", f"units.{args[1]}.other"]
+            elif name == "say" and entry.name == "present.py" and args and args[0]:
+                keys = [f"view.{args[0]}"]  # present.say names an entry of [view]
             elif name in ("say", "text", "Key") and args and args[0] and "." in args[0]:
                 keys = [args[0]]
             for k in keys:

@@ -6,7 +6,7 @@ The reader-visible labels of these values are in the message catalogues
 
 from __future__ import annotations
 
-QUESTIONS = ("networks", "quota", "contribution", "course", "pseudocode", "fees")
+QUESTIONS = ("networks", "quota", "contribution", "course", "pseudocode", "fees", "family_contribution")
 
 NETWORKS = ("children_adolescents", "adults")
 CARE_TYPES = ("sppl", "sps")  # of the four texts (2022-2024); also the fees question's
@@ -38,6 +38,10 @@ def route_parameter(route: str, centre: str | None) -> str:
 
 
 ROUTE_PARAMETERS = tuple(route_parameter(r, c) for r in ROUTES for c in (CENTRES if r in CENTRE_ROUTES else (None,)))
+# What a parent knows (question family_contribution): who proposed the sessions, and
+# whether the centre has its own convention with the network ("unknown": I don't know).
+PROPOSERS = ("centre", "school", "family")
+CONVENTION_ANSWERS = ("yes", "no", "unknown")
 # Where the session takes place.
 PLACES = (
     "psychologist_office",
@@ -120,6 +124,8 @@ LABELLED = {
     "modality": ("modality", MODALITIES),
     "route": ("route", ROUTES),
     "centre": ("centre", CENTRES),
+    "proposer": ("proposer", PROPOSERS),
+    "convention": ("convention", CONVENTION_ANSWERS),
     "place": ("place", PLACES),
     "code_care_type": ("code_care_type", CODE_CARE_TYPES),
     "code_modality": ("code_modality", CODE_MODALITIES),

@@ -11,11 +11,13 @@ answers from it as in CPython is tests/calculator/test_calc_pyodide_parity.py.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import pickle
 import shutil
 import subprocess
 import sys
+import tokenize
 import zipfile
 from pathlib import Path
 
@@ -30,6 +32,15 @@ BENCH_KEYS = {"boot_ms", "ready_ms", "per_answer_ms_mean", "per_answer_ms_p95", 
 
 def sha16(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
+
+
+def comment_lines(source: str) -> list[int]:
+    """The lines holding a comment (an encoding declaration aside); [] for what this Python cannot tokenize."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (SyntaxError, tokenize.TokenError):
+        return []
+    return [t.start[0] for t in tokens if t.type == tokenize.COMMENT and not (t.start[0] <= 2 and "coding" in t.string)]
 
 
 def manifest(bundle: Path) -> dict:
@@ -71,6 +82,23 @@ def test_the_zip_holds_the_traced_stdlib_the_package_and_its_rules_parsed(pyodid
     # the rules as the package parses them from these files now (Catalogue has no __eq__: compare pickles)
     shipped_rules = pickle.loads(shipped[f"calculator/data/{PREBUILT_RULES}"])
     assert pickle.dumps(shipped_rules, protocol=5) == pickle.dumps(load_rules(), protocol=5)
+
+
+def test_the_stdlib_sources_lose_comments_and_docstring_texts_and_keep_their_lines(pyodide_bundle: Path):
+    m = manifest(pyodide_bundle)
+    with zipfile.ZipFile(pyodide_bundle / m["stdlib"]) as z, zipfile.ZipFile(NPM_PYODIDE / "python_stdlib.zip") as stock:
+        pairs = {n: (z.read(n).decode(), stock.read(n).decode()) for n in z.namelist()
+                 if n.endswith(".py") and not n.startswith("calculator/")}
+    assert len(pairs) == len(m["stdlib_modules"])
+    for name, (ours, theirs) in pairs.items():
+        assert ours.count("\n") == theirs.count("\n"), name  # tracebacks name the same lines
+    shrunk = sum(len(o) for o, _ in pairs.values()) / sum(len(t) for _, t in pairs.values())
+    assert shrunk < 0.75, shrunk
+    ours, theirs = pairs["dataclasses.py"]
+    doc = "Add dunder methods based on the fields defined in the class."
+    assert doc in theirs and doc not in ours and "def dataclass(" in ours  # a docstring's text, not its code
+    assert [n for n, (o, _) in pairs.items() if comment_lines(o)] == []
+    assert comment_lines(theirs)
 
 
 def test_bundle_is_idempotent(pyodide_bundle: Path, tmp_path: Path):

@@ -59,14 +59,20 @@ EMBED_DIR = "calculator/embed"
 PARENT_QUESTIONS = ("contribution", "course", "quota", "networks")
 STAFF_QUESTIONS = ("pseudocode", "fees")
 ALL_QUESTIONS = PARENT_QUESTIONS + STAFF_QUESTIONS
-# Which questions each variant of the widget offers, and the one it opens on.
+# Which questions each variant of the widget offers, and the one it opens on. The parents'
+# guide asks the cost of a session with what a parent knows (family_contribution: who
+# proposed the sessions, the centre's convention or "I don't know"); the calculator page
+# and the embed page keep the precise routes (contribution), for staff.
 VARIANTS = {
     "page": ALL_QUESTIONS,        # the calculator page
-    "parents": PARENT_QUESTIONS,  # embedded in the parents' guide (under an h2)
+    "parents": ("family_contribution", "course", "quota", "networks"),  # embedded in the parents' guide (under an h2)
     "embed": ALL_QUESTIONS,       # the page other sites frame
 }
 HEADING_LEVEL = {"page": 2, "parents": 3, "embed": 2}
-DEFAULT_QUESTION = "contribution"
+DEFAULT_QUESTION = {"page": "contribution", "parents": "family_contribution", "embed": "contribution"}
+# The centre the parents' form opens with: the guide of each language is read mostly by the
+# families of its community's schools (a CPMS in French, a CLB in Dutch).
+PARENTS_CENTRE = {"fr": "cpms", "nl": "clb"}
 
 
 def build_date() -> str:
@@ -247,13 +253,16 @@ def widget(lang: str, t: dict, variant: str, site_root: str, lang_root: str, tod
            tables_href: str) -> dict:
     """Everything templates/calculator_widget.html.j2 needs."""
     questions = VARIANTS[variant]
+    default_question = DEFAULT_QUESTION[variant]
     values = form.default_values(today)
+    if variant == "parents":
+        values["centre"] = PARENTS_CENTRE[lang]
     # The views of the default inputs, shown before the engine is ready (keyed by
     # the question and the values of its shown controls).
     prebuilt = [{"question": q, "values": form.shown_values(q, values),
                  **{k: v for k, v in present.ask(q, values, {}, lang, lang_root, variant).items() if k != "request"}}
                 for q in questions]
-    view = next(p["view"] for p in prebuilt if p["question"] == DEFAULT_QUESTION)
+    view = next(p["view"] for p in prebuilt if p["question"] == default_question)
     fields = []
     for c in form.CONTROLS:
         shown_for = [q for q in questions if q in c.shows]
@@ -261,8 +270,9 @@ def widget(lang: str, t: dict, variant: str, site_root: str, lang_root: str, tod
             continue
         fields.append({
             "key": c.key, "name": c.name, "kind": c.kind, "shows": {q: c.shows[q] for q in shown_for},
+            "offers": {q: c.offers[q] for q in shown_for if q in c.offers},
             "default": values[c.key], **form.words(c, lang, today), "min": c.minimum, "max": c.maximum,
-            "visible": form.visible(c, DEFAULT_QUESTION, values),
+            "visible": form.visible(c, default_question, values),
             "today": c.default == form.TODAY,
         })
     # Only the strings the browser needs (the rest is in the HTML or in the views).
@@ -272,9 +282,9 @@ def widget(lang: str, t: dict, variant: str, site_root: str, lang_root: str, tod
         "langRoot": lang_root,
         "variant": variant,
         "questions": list(questions),
-        "defaultQuestion": DEFAULT_QUESTION,
+        "defaultQuestion": default_question,
         "buildDate": today,
-        "fields": [{k: f[k] for k in ("key", "name", "kind", "shows", "default", "today")} for f in fields],
+        "fields": [{k: f[k] for k in ("key", "name", "kind", "shows", "offers", "default", "today")} for f in fields],
         "state": form.state_map(questions),
         "t": {k: t[k] for k in sorted(set(js_keys))},
         "views": {"pending": present.notice(t["pending"], "pending"),
@@ -288,7 +298,7 @@ def widget(lang: str, t: dict, variant: str, site_root: str, lang_root: str, tod
         "lang": lang, "variant": variant,
         "questions": [{"value": q, "label": present.label("question", q, lang), "staff": q in STAFF_QUESTIONS}
                       for q in questions],
-        "default_question": DEFAULT_QUESTION, "fields": fields,
+        "default_question": default_question, "fields": fields,
         "result": present.html(view["result"]), "details": present.html(view["details"]),
         "config": _json_for_script(config),
         "site_root": site_root, "tables_href": tables_href, "link_target": config["linkTarget"],

@@ -63,11 +63,11 @@ def test_page_links_resolve(lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_page_examples_cover_every_question(lang):
-    """The examples' answers are the package's own (rendered); the requests cover the six
-    questions, and only the example of errors is refused."""
+    """The examples' answers are the package's own (rendered); the requests cover every
+    question, and only the example of errors is refused."""
     requests = [ast.literal_eval(m.replace("true", "True").replace("false", "False").replace("none", "None"))
                 for m in EXAMPLE.findall(page(lang))]
     assert len(requests) >= 9
-    assert {r["question"] for r in requests} == {"networks", "quota", "contribution", "course", "pseudocode", "fees"}
+    assert {r["question"] for r in requests} == set(calculator.vocab.QUESTIONS)
     refused = [r for r in requests if not calculator.answer(r)["ok"]]
     assert len(refused) == 1, refused

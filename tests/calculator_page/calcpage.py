@@ -71,7 +71,7 @@ def expected_view(question: str, values: dict, overrides: dict, lang: str, lang_
             label = form.words(c, lang, values["date"])["label"]
             return {"state": "question", "figure": None, "caption": present.say("still_asked", lang, label=label),
                     "explanation": None, "errors": [], "warnings": [], "citations": [], "interpretations": [],
-                    "meta": None, "fieldErrors": {}}
+                    "meta": None, "fieldErrors": {}, "history": None}
     if not answer["ok"]:
         field_errors = {}
         for e in answer["errors"]:
@@ -80,8 +80,14 @@ def expected_view(question: str, values: dict, overrides: dict, lang: str, lang_
                 field_errors[c.key] = e[lang]
         return {"state": "errors", "figure": present.say("errors_title", lang), "caption": None,
                 "explanation": None, "errors": [e[lang] for e in answer["errors"]], "warnings": [],
-                "citations": [], "interpretations": [], "meta": None, "fieldErrors": field_errors}
+                "citations": [], "interpretations": [], "meta": None, "fieldErrors": field_errors, "history": None}
     figure, caption = present.figure(answer, lang)
+    rows = present.history(form.request_for(question, values, overrides), lang)
+    history = {"caption": present.say("history.caption", lang),
+               "head": [present.say(f"history.{k}", lang) for k in ("from", "until", "figure")],
+               "rows": [{"cells": [r["from"], r["until"],
+                                   r["figure"] + (" " + present.say("history.current", lang) if r["current"] else "")],
+                         "current": r["current"]} for r in rows]} if rows else None
     return {"state": "answer", "figure": figure, "caption": caption, "explanation": answer["explanation"][lang],
             "errors": [], "warnings": [w[lang] for w in answer["warnings"]],
             "citations": [{"href": f"{lang_root_url}{c['doc']}/#{c['para']}", "label": c["label"][lang]}
@@ -89,13 +95,19 @@ def expected_view(question: str, values: dict, overrides: dict, lang: str, lang_
             "interpretations": [{"title": i["title"][lang], "text": i[lang]} for i in answer["interpretations"]],
             "meta": present.say("meta", lang, date=present.day_text(answer["date"]),
                                 version=answer["rules_version"]),
-            "fieldErrors": {}}
+            "fieldErrors": {}, "history": history}
 
 
 # What the page shows (the keys of expected_view): `root` is the document, or
 # one parsed from the HTML as it was built.
 READ_VIEW = """
 (root) => {
+  const readHistory = (t) => t && {
+    caption: t.caption.textContent,
+    head: [...t.tHead.rows[0].cells].map((c) => c.textContent),
+    rows: [...t.tBodies[0].rows].map((r) => ({ cells: [...r.cells].map((c) => c.textContent),
+                                              current: r.classList.contains("calc__history-current") })),
+  };
   const box = root.getElementById("calculator");
   const r = box.querySelector("#calc-result");
   const d = box.querySelector("#calc-details");
@@ -115,6 +127,7 @@ READ_VIEW = """
     interpretations: [...d.querySelectorAll(".calc__interpretations dt")].map((dt) => ({ title: dt.textContent, text: dt.nextElementSibling.textContent })),
     meta: text(d.querySelector(".calc__meta")),
     fieldErrors,
+    history: readHistory(d.querySelector("table.calc__history")),
   };
 }
 """
@@ -210,7 +223,18 @@ def read_view(view: dict, page_url: str = "") -> dict:
                       for div in _nodes(d, "calc__sources") for a in _tagged(div[2], "a")],
         "interpretations": [{"title": text_of(t), "text": text_of(x)} for t, x in zip(dts, dds)],
         "meta": first(d, "calc__meta"), "fieldErrors": view["fields"],
+        "history": next((_history_of(t) for t in _nodes(d, "calc__history")), None),
     }
+
+
+def _history_of(table) -> dict:
+    """READ_VIEW's reading of the history table, on its nodes."""
+    caption = next(_tagged(table[2], "caption"))
+    head, = (tr for thead in _tagged(table[2], "thead") for tr in _tagged(thead[2], "tr"))
+    body = [tr for tbody in _tagged(table[2], "tbody") for tr in _tagged(tbody[2], "tr")]
+    return {"caption": text_of(caption), "head": [text_of(c) for c in _tagged(head[2], "th")],
+            "rows": [{"cells": [text_of(c) for c in _tagged(tr[2], "td")],
+                      "current": "calc__history-current" in tr[1].get("class", "").split()} for tr in body]}
 
 
 __all__ = ["Scenario", "load_scenarios", "today", "expected_view", "PAGE_VIEW_JS", "BUILT_VIEW_JS", "CONTAINER_JS",

@@ -12,7 +12,10 @@ import re
 
 import pytest
 
+import calculator
+from calculator import form, present
 from scripts.render.calculator_page import build_date, catalog
+from tests.quality.qa import AXE, AXE_TAGS, describe
 from tests.calculator_page.calcpage import (BUILT_VIEW_JS, CONTAINER_JS, LANG_PREFIX, PAGE_VIEW_JS, Scenario,
                                             expected_fragment, expected_view, fragment_fields, load_scenarios, today,
                                             wait_for_view)
@@ -328,10 +331,11 @@ def test_parents_page_embeds_a_compact_calculator(new_page, base_url):
     page.route("**/assets/pyodide/**/pyodide.asm.wasm", lambda route: held.append(route))
     page.goto(base_url + "parents/")
     questions = page.eval_on_selector_all("input[name=calc-question]", "els => els.map(e => e.value)")
-    assert questions == ["contribution", "course", "quota", "networks"]
-    default = Scenario("default", {"q": "contribution"}, "answer")
+    # the cost of a session asked with what a parent knows, not with the routes of the staff
+    assert questions == ["family_contribution", "course", "quota", "networks"]
+    default = Scenario("default", {"q": "family_contribution"}, "answer")
     values, overrides = default.values(today())
-    expected = expected_view("contribution", values, overrides, "fr", base_url)
+    expected = expected_view("family_contribution", values, overrides, "fr", base_url)
     page.wait_for_function("() => !document.querySelector('#calc-all').disabled")
     assert page.evaluate(PAGE_VIEW_JS) == expected
     assert page.locator("a[href='../calculator/']").count() >= 1
@@ -354,4 +358,163 @@ def test_embed_page_works_alone(new_page, base_url, lang):
     share = page.get_attribute("#calc-share-link", "href")
     assert share.startswith(lang_root(base_url, lang) + "calculator/#q=networks")
     assert page.locator("details#tables").count() == 1
+    assert watch.console_errors == []
+
+
+# The parents' form answered with "I don't know" (the centre's own convention), a CPMS, at
+# school, on 1 October 2023: the amount depends on it.
+DONT_KNOW = {"q": "family_contribution", "age": 16, "proposer": "centre", "centre": "cpms", "convention": "unknown",
+             "place": "school", "modality": "individual", "bim": False, "first_session": False, "date": "2023-10-01"}
+# The live region as the page shows it, and the build's HTML of the same view parsed by the browser.
+RESULT_HTML_JS = "() => document.getElementById('calc-result').innerHTML.trim()"
+# (present.html writes one top-level node a line: those line breaks are not part of the view)
+PARSED_HTML_JS = """html => {
+  const d = document.createElement('div');
+  d.innerHTML = html;
+  for (const n of [...d.childNodes]) if (n.nodeType === 3 && !n.textContent.trim()) n.remove();
+  return d.innerHTML.trim();
+}"""
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_parents_form_with_i_dont_know_shows_each_outcome_on_a_phone(new_page, base_url, lang):
+    """On a 375 px phone, the parents' form: the reader picks "the CPMS or the CLB", the CPMS,
+    "I don't know" and the school; the page shows each outcome with its condition, its amount and
+    its sources, and who can tell. The live answer (Pyodide) is the CPython one, and its markup
+    is the build's (present.html of the same view, the function the static pages use)."""
+    watch = new_page(width=375, height=800)
+    page = watch.page
+    page.goto(lang_root(base_url, lang) + "parents/")
+    wait_ready(page)
+    page.check("#calc-proposer-centre")
+    page.check("#calc-centre-cpms")
+    page.check("#calc-convention-unknown")
+    page.select_option("#calc-place", "school")
+    page.fill("#calc-age", "16")
+    page.fill("#calc-date", "2023-10-01")
+    s = Scenario("dont-know", DONT_KNOW, "answer")
+    values, overrides = s.values(today())
+    assert form.request_for(s.question, values, overrides) == s.request(today())
+    expected = expected_view(s.question, values, overrides, lang, lang_root(base_url, lang))
+    assert wait_for_view(page, expected) == expected
+    answer = calculator.answer(s.request(today()))
+    outcomes = answer["result"]["outcomes"]
+    assert len(outcomes) == 2 and answer["result"]["ask"] == "cpms"
+    shown = page.locator(".calc__outcome")
+    assert shown.count() == len(outcomes)
+    for i, o in enumerate(outcomes):
+        item = shown.nth(i)
+        assert item.locator(".calc__condition").inner_text().strip() == o["condition"][lang]
+        assert item.locator(".calc__outcome-amount").inner_text().strip() == present.money(o["amount_cents"], lang)
+        hrefs = item.locator("a").evaluate_all("els => els.map(a => a.href)")
+        assert hrefs == [f"{lang_root(base_url, lang)}{r.split('#')[0]}/#{r.split('#')[1]}" for r in o["citations"]]
+        assert item.is_visible() and item.bounding_box()["width"] <= 375
+    # the live markup is the build's for the same view
+    view = present.view(answer, lang, lang_root(base_url, lang), question=s.question, values=values)
+    assert page.evaluate(RESULT_HTML_JS) == page.evaluate(PARSED_HTML_JS, present.html(view["result"]))
+    # no axe-core violation (WCAG 2.2 A/AA) in the calculator with the outcomes shown, sources opened
+    for more in page.locator(".calc__outcome-sources summary").all():
+        more.click()
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    violations = page.evaluate("o => axe.run(document.getElementById('calculator'), o)", {"resultTypes": ["violations"],
+                                                             "runOnly": {"type": "tag", "values": AXE_TAGS}})
+    assert violations["violations"] == [], describe(violations["violations"])
+    # nothing wider than the phone; the share link keeps the state
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    for _ in range(100):
+        if fragment_fields(page.evaluate(CONTAINER_JS)["hash"]) == expected_fragment(s.question, values, overrides):
+            break
+        page.wait_for_timeout(20)
+    else:
+        raise AssertionError(page.evaluate(CONTAINER_JS)["hash"])
+    assert watch.console_errors == []
+
+
+def test_choosing_a_modality_narrows_the_kinds_of_pseudocode(new_page, base_url):
+    """Issue 13 item 4: the pseudocode form offers only the kinds (and teams) that some code
+    has with the chosen care type and modality (calculator/form.py offered); a change that
+    leaves a choice not offered moves it to an offered one (form.settle), so the reader
+    never walks into "no pseudocode matches"."""
+    from calculator import form
+
+    watch = new_page()
+    page = watch.page
+    day = "2023-10-01"
+    page.goto(base_url + f"calculator/#q=pseudocode&date={day}")
+    wait_ready(page)
+    shown_options = ("key => [...document.querySelectorAll(`#calc-${key} option`)]"
+                     ".filter((o) => !o.hidden && !o.disabled).map((o) => o.value)")
+    kind, modality, team = form.CONTROL["kind"], form.CONTROL["code_modality"], form.CONTROL["team"]
+
+    def settled(**fields) -> dict:
+        return form.settle("pseudocode", form.values_from_state(
+            "pseudocode", {"date": day, **fields}, day)[0])
+
+    for care in ("sppl", "sps", "none"):
+        page.select_option("#calc-code_care_type", care)
+        assert page.evaluate(shown_options, "code_modality") == \
+            list(form.offered(modality, "pseudocode", settled(care_type=care)))
+        for chosen in page.evaluate(shown_options, "code_modality"):
+            page.select_option("#calc-code_modality", chosen)
+            values = settled(care_type=care, modality=chosen)
+            offered = list(form.offered(kind, "pseudocode", values))
+            assert page.evaluate(shown_options, "kind") == offered, (care, chosen)
+            assert len(offered) < len(kind.options)
+            assert page.input_value("#calc-kind") in offered
+            assert page.evaluate(shown_options, "team") == [""] + list(form.offered(team, "pseudocode", {
+                **values, "kind": page.input_value("#calc-kind")}))
+    # from an individual video session to the codes without care type: modality and kind follow
+    page.select_option("#calc-code_care_type", "sppl")
+    page.select_option("#calc-code_modality", "individual")
+    page.select_option("#calc-kind", "video")
+    page.select_option("#calc-code_care_type", "none")
+    values = settled(care_type="none", modality="individual", kind="video")
+    assert page.input_value("#calc-code_modality") == values["code_modality"] == "other"
+    assert page.input_value("#calc-kind") == values["kind"]
+    expected = expected_view("pseudocode", values, {}, "fr", base_url)
+    assert expected["state"] == "answer"
+    assert wait_for_view(page, expected) == expected
+
+
+PHONE = dict(width=375, height=812, is_mobile=True, has_touch=True)
+
+
+def _history_fits(page) -> dict:
+    return page.evaluate("""() => {
+        const t = document.querySelector('#calc-details table.calc__history');
+        return {doc: document.documentElement.scrollWidth, right: t.getBoundingClientRect().right,
+                cells: [...t.querySelectorAll('th, td')].filter(c => c.scrollWidth > c.clientWidth + 1).length};
+    }""")
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_the_answers_history_on_a_phone(new_page, base_url, lang):
+    """At 375 px, with the real engine: the history table the build wrote for the default
+    inputs is the engine's too; after a change of the date and of the age it is the
+    package's history of the new request (CPython), its own date's row marked; no cell
+    is cut and nothing is wider than the screen."""
+    watch = new_page(**PHONE)
+    page = watch.page
+    page.goto(lang_root(base_url, lang) + "calculator/")
+    wait_ready(page)
+    default = Scenario("default", {"q": "contribution"}, "answer")
+    values, overrides = default.values(today())
+    expected = expected_view("contribution", values, overrides, lang, lang_root(base_url, lang))
+    assert expected["history"]["rows"], expected
+    assert wait_for_view(page, expected) == expected
+    assert page.evaluate(BUILT_VIEW_JS)["history"] == expected["history"]
+    # 12 years old at the psychologist's office in October 2023: paid then, free from February 2024
+    page.fill("#calc-date", "2023-10-01")
+    s = Scenario("october-2023", {"q": "contribution", "date": "2023-10-01"}, "answer")
+    expected = expected_view("contribution", *s.values(today()), lang, lang_root(base_url, lang))
+    assert [r["current"] for r in expected["history"]["rows"]] == [True, False]
+    assert wait_for_view(page, expected) == expected
+    fits = _history_fits(page)
+    assert fits["doc"] <= 375 and fits["right"] <= 375 and fits["cells"] == 0, fits
+    page.fill("#calc-age", "30")
+    s = Scenario("adult", {"q": "contribution", "date": "2023-10-01", "age": 30}, "answer")
+    expected = expected_view("contribution", *s.values(today()), lang, lang_root(base_url, lang))
+    assert len(expected["history"]["rows"]) == 1
+    assert wait_for_view(page, expected) == expected
+    assert page.locator("table.calc__history").is_visible()
     assert watch.console_errors == []

@@ -275,3 +275,24 @@ def test_an_old_link_without_centre_asks_it(question, link):
     # a wrong centre is an error next to its control, as any other field
     out = present.ask(question, {**values, "centre": "zks"}, overrides, "nl")
     assert out["view"]["state"] == "errors" and set(out["view"]["fields"]) == {"centre"}
+
+
+@pytest.mark.parametrize("question, fields", [
+    ("contribution", {"route": "own_convention", "centre": "cpms", "place": "school"}),
+    ("course", {"route": "other_organisation", "centre": "clb", "place": "cpms_clb", "sessions": 4}),
+])
+def test_the_parents_view_leaves_out_how_a_session_is_billed(question, fields):
+    """Issue 13 item 5: the billing sentences (contribution.staff.*) are for the staff:
+    the page and the embed keep them, the parents' variant of the form does not."""
+    values, _ = form.values_from_state(question, {"age": "30", "date": DAY, **{k: str(v) for k, v in fields.items()}},
+                                       DAY)
+    key = "contribution.staff.billing_reserved" if question == "contribution" else "series.staff.billing_reserved"
+    for lang in ("fr", "nl"):
+        billing = raw(lang, key)
+        explanation = {variant: read_view(present.ask(question, values, {}, lang, "../", variant)["view"])
+                       ["explanation"] for variant in ("page", "embed", "parents")}
+        assert billing in explanation["page"] and billing in explanation["embed"]
+        assert billing not in explanation["parents"] and "pseudocode" not in explanation["parents"]
+        # only that sentence goes: the rest is the page's explanation, word for word
+        assert explanation["parents"] == explanation["page"].replace(f" {billing}", "")
+        assert explanation["parents"].strip() and "  " not in explanation["parents"]

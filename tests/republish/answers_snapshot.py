@@ -1,6 +1,6 @@
 """The answers the calculator gave before the rules of 2024 were taken in.
 
-    python tests/republish/answers_snapshot.py --write   # re-record (only if the grid itself changes)
+    .venv/bin/python -m tests.republish.answers_snapshot --write   # re-record (only if the grid itself changes)
 
 The snapshot (snapshots/answers-before-2024-02-01.jsonl) was recorded from the
 calculator as it was *before* the change of 1 February 2024 was encoded (rules
@@ -11,7 +11,17 @@ requests are rebuilt by grid_requests(), in order). Re-recorded with rules
 2024-02-01.2 for issue 12 (which centre; the route independent_psychologist):
 the grid then gives each centre's route with `centre` (cpms and clb); every
 answer that changed is listed, with the paragraph that makes it right, in the
-closing note of issue 12. Each answer is stored as
+closing note of issue 12. Re-recorded with rules 2024-04-01.2 for issue 13: the 21
+pseudocode answers that quote the Dutch annex (codes 792212, 792234, 792256 "onder
+supervisie van", and "in de eerste lijn") changed in that quoted text only; with the
+two renderings put back, their digests are those of 2024-02-01.2. Re-recorded again for
+issue 13, wording only: the explanations (a course of several sessions speaks of its
+sessions; one name for the personal contribution, glossed once), the warning
+free_ends_later (the same name), the error fields_go_together (all or none for more than
+two fields). Re-recorded with rules 2024-04-01.3 for issue 13, wording only: the rules'
+data say the same one name (descriptions, labels, interpretations, references:
+"ticket modérateur" for "intervention personnelle", "forfait trajet (trajectvergoeding)"
+for "indemnité de trajet", the note's own term). Each answer is stored as
 the SHA-256 of its JSON text (exactly what `python -m calculator` prints), with
 the rules_version value blanked: that string changes with every change of the
 rules, nothing else may. test_answers_unchanged.py compares.

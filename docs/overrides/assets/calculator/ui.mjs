@@ -157,11 +157,38 @@ function setup(box, data) {
     return v;
   }
 
+  const holds = (condition, vals) => Object.entries(condition).every(([key, allowed]) => allowed.includes(vals[key]));
+
   // The declared condition of a control (calculator/form.py `visible`).
   function isVisible(f, q, vals) {
     const condition = f.shows[q];
-    if (!condition) return false;
-    return Object.entries(condition).every(([key, allowed]) => allowed.includes(vals[key]));
+    return condition ? holds(condition, vals) : false;
+  }
+
+  // Whether a choice's option is offered (calculator/form.py `offered`): an option
+  // the page's data name is offered when one of its conditions holds.
+  function isOffered(f, q, option, vals) {
+    const conditions = (f.offers[q] || {})[option];
+    return option === "" || !conditions || conditions.some((c) => holds(c, vals));
+  }
+
+  // The options of a select or radio group, as [value, element to hide, input to disable].
+  function optionsOf(f) {
+    if (f.kind === "select") return [...control(f.key).options].map((o) => [o.value, o, o]);
+    if (f.kind === "radio") return [...radios(f.key)].map((r) => [r.value, r.closest("label"), r]);
+    return [];
+  }
+
+  // After the reader's change, a shown choice whose value is no longer offered takes its
+  // first offered option (calculator/form.py `settle`), in the form's order.
+  function settle(q) {
+    for (const f of fields) {
+      if (!Object.keys(f.offers[q] || {}).length || !isVisible(f, q, values())) continue;
+      const vals = values();
+      if (isOffered(f, q, vals[f.key] ?? "", vals)) continue;
+      const first = optionsOf(f).find(([value]) => isOffered(f, q, value, vals));
+      if (first) setValue(f, first[0]);
+    }
   }
 
   function shownValues(q, vals) {
@@ -172,6 +199,12 @@ function setup(box, data) {
     for (const f of fields) {
       const wrapper = box.querySelector(`[data-key="${f.key}"]`);
       if (wrapper) wrapper.hidden = !isVisible(f, q, vals);
+      if (!f.offers[q]) continue;
+      for (const [value, element, input] of optionsOf(f)) {
+        const off = !isOffered(f, q, value, vals);
+        element.hidden = off;
+        input.disabled = off; // where a browser shows hidden options (iOS), they cannot be chosen
+      }
     }
   }
 
@@ -295,8 +328,9 @@ function setup(box, data) {
     fragmentTimer = setTimeout(flushFragment, 250);
   }
 
-  function update() {
+  function update(changed = false) {
     const q = question();
+    if (changed) settle(q);
     let vals = values();
     updateVisibility(q, vals);
     vals = values();
@@ -385,7 +419,7 @@ function setup(box, data) {
     const key = (target.type === "radio" ? target.name : target.id || "").replace(/^calc-/, "");
     if (key === "question") overrides = {};
     else if (byKey[key] && byKey[key].name) delete overrides[byKey[key].name];
-    update();
+    update(true);
   };
   form.addEventListener("input", onInput);
   form.addEventListener("change", onInput);
