@@ -21,7 +21,8 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 
 
 class _Capture(HTMLParser):
-    """Text of every element whose id is wanted, and the heading above it."""
+    """Text of every element whose id is wanted, the heading above it, and the
+    page's introduction: the article's text (not its h1) before the first wanted id."""
 
     def __init__(self, wanted: set[str]):
         super().__init__(convert_charrefs=True)
@@ -34,6 +35,9 @@ class _Capture(HTMLParser):
         self.heading: str = ""
         self._in_heading: list[str] | None = None
         self._skip = 0
+        self.intro: list[str] | None = None  # collecting from <article> to the first wanted id
+        self._intro_done = False
+        self._in_h1 = False
 
     def handle_starttag(self, tag, attrs):
         if tag in VOID:
@@ -46,7 +50,12 @@ class _Capture(HTMLParser):
             return
         if tag in ("h2", "h3", "h4"):
             self._in_heading = []
+        if tag == "article" and "md-content__inner" in cls and self.intro is None:
+            self.intro = []
+        self._in_h1 = self._in_h1 or tag == "h1"
         aid = a.get("id")
+        if aid in self.wanted:
+            self._intro_done = True
         if aid in self.wanted and self.active:
             self.containers.update(self.active)  # e.g. a table whose rows are indexed
         if aid in self.wanted and aid not in self.texts and aid not in self.active:
@@ -70,6 +79,8 @@ class _Capture(HTMLParser):
         if tag in ("h2", "h3", "h4") and self._in_heading is not None:
             self.heading = re.sub(r"\s+", " ", "".join(self._in_heading)).strip()
             self._in_heading = None
+        if tag == "h1":
+            self._in_h1 = False
 
     def handle_data(self, data):
         if self._skip:
@@ -78,9 +89,15 @@ class _Capture(HTMLParser):
             parts.append(data)
         if self._in_heading is not None:
             self._in_heading.append(data)
+        if self.intro is not None and not self._intro_done and not self._in_h1:
+            self.intro.append(data)
+
+    def introduction(self) -> str:
+        return re.sub(r"\s+", " ", "".join(self.intro or [])).strip()
 
 
-def paragraph_entries(page_html: str, location: str, anchors: list[str], page_title: str) -> list[dict]:
+def paragraph_entries(page_html: str, location: str, anchors: list[str], page_title: str) -> tuple[str, list[dict]]:
+    """The page's introduction, and one search entry per wanted anchor."""
     cap = _Capture(set(anchors))
     cap.feed(page_html)
     entries = []
@@ -92,12 +109,21 @@ def paragraph_entries(page_html: str, location: str, anchors: list[str], page_ti
         title = page_title if section == page_title else f"{page_title} · {section}"
         entries.append({"location": f"{location}#{aid}", "title": html.escape(title, quote=False),
                         "text": html.escape(text, quote=False)})
-    return entries
+    return cap.introduction(), entries
 
 
-def index_paragraphs(lang_root: Path, pages: dict[str, tuple[str, list[str]]]) -> int:
-    """pages: {location ('amendment-5/'): (title, [anchor ids])}. Rewrites
-    lang_root/search/search_index.json; returns the number of entries added."""
+# Search boost of a pseudocode's row (annex 1, the pseudocode table), so a code's search lands
+# on its row. The theme scores a page entry (1 + 2²) / (1 + 1²) = 2.5 times a section's, and
+# BM25 (k1 = 1.2) lets a text holding the code many times score at most 2.2 times one holding
+# it once: above 2.5 × 2.2 = 5.5, a row outranks a page whose introduction lists the code
+# (the staff guide's does), however often.
+ROW_BOOST = 6
+
+
+def index_paragraphs(lang_root: Path, pages: dict[str, tuple[str, list[str]]], rows: set[str] = frozenset()) -> int:
+    """pages: {location ('amendment-5/'): (title, [anchor ids])}; rows: the anchors of
+    table rows (boosted by ROW_BOOST). Rewrites lang_root/search/search_index.json;
+    returns the number of entries added."""
     index_path = lang_root / "search" / "search_index.json"
     index = json.loads(index_path.read_text(encoding="utf-8"))
     added = 0
@@ -111,10 +137,16 @@ def index_paragraphs(lang_root: Path, pages: dict[str, tuple[str, list[str]]]) -
         if page in pages and not frag:
             title, anchors = pages[page]
             page_html = (lang_root / page / "index.html").read_text(encoding="utf-8")
-            extra = paragraph_entries(page_html, page, anchors, title)
-            if "boost" in entry:  # the page's search boost (front matter) holds for its paragraphs
-                for e in extra:
-                    e["boost"] = entry["boost"]
+            intro, extra = paragraph_entries(page_html, page, anchors, title)
+            # The page entry keeps only the introduction: its paragraphs and rows have their
+            # own entries, and the theme ranks a page entry 2.5 times a section's (its post-query
+            # boost), so a page entry holding every row's text outranks the row a reader seeks
+            # ("793973" found the annex as one block of 6000 characters, not the code's row).
+            entry["text"] = html.escape(intro, quote=False)
+            for e in extra:
+                boost = max(entry.get("boost", 1), ROW_BOOST if e["location"].partition("#")[2] in rows else 1)
+                if boost != 1:  # the page's search boost (front matter) holds for its paragraphs
+                    e["boost"] = boost
             docs += extra
             added += len(extra)
     index["docs"] = docs
@@ -179,6 +211,6 @@ def postbuild(site: Path, docs=None) -> None:
             codes = [f"code-{c}" for c in docs["annex-pseudocodes"][lang].table_codes()]
             table_title = re.search(r"<h1[^>]*>(.*?)</h1>", (root / "pseudocodes" / "index.html").read_text(encoding="utf-8"), re.S)
             pages["pseudocodes/"] = (re.sub(r"<a class=\"headerlink\".*?</a>|<[^>]+>", "", table_title.group(1)).strip() if table_title else "Pseudocodes", codes)
-            index_paragraphs(root, pages)
+            index_paragraphs(root, pages, rows=set(codes))
     from scripts.render.calculator_page import publish; publish(site)  # Pyodide runtime in assets/pyodide/, embed pages
     from scripts.publish.security import apply_csp; apply_csp(site)  # CSP meta + header files (last: hashes the final HTML)
