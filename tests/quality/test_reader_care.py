@@ -116,7 +116,7 @@ def test_robots_txt_allows_all_and_names_the_sitemap(site):
 
 @pytest.mark.parametrize("doc, scheme", [("circular-8761/", "light"), ("nl/riziv-note-clb/", "light"),
                                          ("parents/", "light"), ("circular-8761/", "dark")])
-def test_a_document_page_prints_cleanly_with_its_citations(request, hosted_url, doc, scheme):
+def test_a_document_page_prints_cleanly_with_its_citations(request, site, hosted_url, doc, scheme):
     watch = request.getfixturevalue(scheme)
     watch.goto(hosted_url + doc)
     page = watch.page
@@ -133,8 +133,11 @@ def test_a_document_page_prints_cleanly_with_its_citations(request, hosted_url, 
             .filter((a) => !a.getAttribute('href').startsWith('#') && a.offsetParent !== null)
             .map((a) => [a.getAttribute('href'), getComputedStyle(a, '::after').content])""")
         assert shown, "no link in the text"
+        # ... as the published address (issue 13: a relative "../nl/amendment-5/" on paper led nowhere)
+        published = urljoin(site_url(site), doc)
         for href, after in shown:
-            assert href in after, (href, after)
+            assert urljoin(published, href) in after, (href, after)
+            assert after.count("://") == 1, after
         if doc == "parents/":
             assert any("#" in href for href, _ in shown), "no citation of a paragraph"
         # every piece of text is dark on white paper (contrast >= 7:1 for the text itself)

@@ -48,12 +48,30 @@ domReady().then(() => {
 
 // --- small helpers ---------------------------------------------------------------------
 
+// The published address of a link of this site, as scripts/publish/postbuild.py gives the
+// built links (data-print-href, shown on paper by site.css): the page's canonical address
+// names where this page is published, so the site's root there is the canonical address
+// less this page's path under ROOT.
+const CANONICAL = document.querySelector('link[rel="canonical"]')?.href;
+function publishedAddress(href) {
+  const page = location.href.split("#")[0].split("?")[0];
+  const target = new URL(href, page);
+  if (!CANONICAL || !page.startsWith(ROOT.href) || !target.href.startsWith(ROOT.href)) return null;
+  const pagePath = page.slice(ROOT.href.length);
+  if (!CANONICAL.endsWith(pagePath)) return null;
+  return CANONICAL.slice(0, CANONICAL.length - pagePath.length) + target.href.slice(ROOT.href.length);
+}
+
 // A view node (calculator/present.py) as a DOM node: text stays text.
 function build(node) {
   if (typeof node === "string") return document.createTextNode(node);
   const [tag, attrs, children] = node;
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) element.setAttribute(name, value);
+  if (tag === "a" && attrs.href && !attrs.href.startsWith("#")) {
+    const address = publishedAddress(attrs.href);
+    if (address) element.setAttribute("data-print-href", address);
+  }
   for (const child of children) element.append(build(child));
   return element;
 }
