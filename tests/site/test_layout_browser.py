@@ -76,7 +76,9 @@ def test_guide_tables_fit_or_show_that_they_scroll(new_page, base_url, lang, pag
         shot(page, f"parents-{lang}-375.png")
 
 
-SHARED = "#q=contribution&age=30&route=outside&modality=individual&bim=true&first_session=false&date=2024-03-01"
+# A link each page's form writes (the parents' guide asks the parents' question).
+SHARED = {"calculator/": "#q=contribution&age=30&route=outside&modality=individual&bim=true&first_session=false&date=2024-03-01",
+          "parents/": "#q=family_contribution&age=30&modality=individual&bim=true&first_session=false&date=2024-03-01"}
 
 
 @pytest.mark.parametrize("lang, page_path", [("fr", "calculator/"), ("nl", "parents/")])
@@ -98,7 +100,7 @@ def test_phone_answer_stays_in_view_and_a_shared_link_opens_on_it(new_page, base
     shot(page, f"phone-answer-{lang}.png")
     # a shared link opens with its answer on the screen
     page.goto("about:blank")
-    page.goto(root(base_url, lang) + page_path + SHARED)
+    page.goto(root(base_url, lang) + page_path + SHARED[page_path])
     page.wait_for_selector(".calc--ready", timeout=90_000)
     figure = page.locator("#calc-result .calc__figure").bounding_box()
     assert 0 <= figure["y"] < 740 - figure["height"], figure
