@@ -15,6 +15,7 @@ import pytest
 import calculator
 from calculator import form, present
 from scripts.render.calculator_page import build_date, catalog
+from scripts.publish.published import site_url
 from tests.quality.qa import AXE, AXE_TAGS, describe
 from tests.calculator_page.calcpage import (BUILT_VIEW_JS, CONTAINER_JS, LANG_PREFIX, PAGE_VIEW_JS, Scenario,
                                             expected_fragment, expected_view, fragment_fields, load_scenarios, today,
@@ -366,7 +367,11 @@ def test_embed_page_works_alone(new_page, base_url, lang):
 DONT_KNOW = {"q": "family_contribution", "age": 16, "proposer": "centre", "centre": "cpms", "convention": "unknown",
              "place": "school", "modality": "individual", "bim": False, "first_session": False, "date": "2023-10-01"}
 # The live region as the page shows it, and the build's HTML of the same view parsed by the browser.
-RESULT_HTML_JS = "() => document.getElementById('calc-result').innerHTML.trim()"
+# ... less the published addresses ui.mjs gives links for print (data-print-href, as
+# scripts/publish/postbuild.py does for the built pages' links; checked on their own).
+RESULT_HTML_JS = """() => { const c = document.getElementById('calc-result').cloneNode(true);
+  c.querySelectorAll('[data-print-href]').forEach((a) => a.removeAttribute('data-print-href'));
+  return c.innerHTML.trim(); }"""
 # (present.html writes one top-level node a line: those line breaks are not part of the view)
 PARSED_HTML_JS = """html => {
   const d = document.createElement('div');
@@ -412,6 +417,9 @@ def test_parents_form_with_i_dont_know_shows_each_outcome_on_a_phone(new_page, b
     # the live markup is the build's for the same view
     view = present.view(answer, lang, lang_root(base_url, lang), question=s.question, values=values)
     assert page.evaluate(RESULT_HTML_JS) == page.evaluate(PARSED_HTML_JS, present.html(view["result"]))
+    # on paper each link shows its published address, not the address it was served from
+    links = page.locator("#calc-result a[href]").evaluate_all("els => els.map((a) => [a.href, a.dataset.printHref])")
+    assert links and all(printed == site_url() + href[len(base_url):] for href, printed in links), links[:3]
     # no axe-core violation (WCAG 2.2 A/AA) in the calculator with the outcomes shown, sources opened
     for more in page.locator(".calc__outcome-sources summary").all():
         more.click()

@@ -168,7 +168,7 @@ def test_without_javascript_only_what_works_shows(browser, base_url, lang):
 @pytest.mark.parametrize("lang", LANGS)
 def test_print_shows_the_choices_the_published_addresses_and_the_whole_table(new_page, base_url, lang):
     page = new_page(1280, 900).page
-    page.goto(root(base_url, lang) + "calculator/" + SHARED)
+    page.goto(root(base_url, lang) + "calculator/" + SHARED["calculator/"])
     page.wait_for_selector(".calc--ready", timeout=90_000)
     page.emulate_media(media="print")
     form = page.locator("#calc-form")
