@@ -46,6 +46,7 @@ FIXTURE_MARKERS = {
 PATH_MARKERS = {
     "tests/calculator_page/test_calcpage_browser.py": "pyodide",
     "tests/quality/test_calculator_states.py": "pyodide",
+    "tests/site/test_engine_cache.py": "pyodide",
 }
 
 
