@@ -1,7 +1,8 @@
 """The self-hosted Pyodide bundle (scripts/publish/pyodide_bundle.py): the npm package's
-runtime, unchanged, under a content-hashed folder; one zip, named by its content, holding
-the standard library modules the calculator runs (as traced, never listed by hand), the
-calculator package as it is now and its rules pre-parsed; engine.json naming them, with
+runtime, unchanged, under a content-hashed folder; one gzip-compressed zip, named by its
+content, holding as bytecode the standard library modules the calculator runs (as traced,
+never listed by hand) and the calculator package as it is now, and of its data only what
+the browser reads, its rules pre-parsed; engine.json naming them, with
 the lock inline; a second run changes nothing; and the benchmark mode of
 scripts/dev/pyodide_run.mjs reports what scripts/bench/bench_calculator.py prints. The
 bundle is the session's one (`pyodide_bundle` in tests/conftest.py); that the calculator
@@ -17,12 +18,11 @@ import pickle
 import shutil
 import subprocess
 import sys
-import tokenize
 import zipfile
 from pathlib import Path
 
 from calculator.params import PREBUILT_RULES, load_rules
-from scripts.publish.stdlib_trace import zip_modules
+from scripts.publish.stdlib_trace import read_zip, zip_modules
 
 REPO = Path(__file__).resolve().parent.parent
 NPM_PYODIDE = REPO / "node_modules" / "pyodide"
@@ -34,15 +34,6 @@ def sha16(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-def comment_lines(source: str) -> list[int]:
-    """The lines holding a comment (an encoding declaration aside); [] for what this Python cannot tokenize."""
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
-    except (SyntaxError, tokenize.TokenError):
-        return []
-    return [t.start[0] for t in tokens if t.type == tokenize.COMMENT and not (t.start[0] <= 2 and "coding" in t.string)]
-
-
 def manifest(bundle: Path) -> dict:
     return json.loads((bundle / "engine.json").read_text())
 
@@ -52,7 +43,7 @@ def test_bundle_holds_the_runtime_and_one_zip_named_by_their_content(pyodide_bun
     for name in RUNTIME_FILES:
         assert (pyodide_bundle / m["runtime"] / name).read_bytes() == (NPM_PYODIDE / name).read_bytes(), name
     zip_bytes = (pyodide_bundle / m["stdlib"]).read_bytes()
-    assert m["stdlib"] == f"stdlib-{sha16(zip_bytes)}.zip"
+    assert m["stdlib"] == f"stdlib-{sha16(zip_bytes)}.zip.gz" and zip_bytes[:2] == b"\x1f\x8b"
     assert m["runtime"].startswith("runtime-") and m["runtime"].endswith("/")
     served = sorted(p.relative_to(pyodide_bundle).as_posix() for p in pyodide_bundle.rglob("*") if p.is_file())
     assert served == sorted(["engine.json", m["stdlib"], *(m["runtime"] + n for n in RUNTIME_FILES)])
@@ -73,32 +64,38 @@ def test_the_zip_holds_the_traced_stdlib_the_package_and_its_rules_parsed(pyodid
     for needed in ("json", "decimal", "dataclasses", "importlib.resources._adapters", "encodings.cp437", "pickle"):
         assert needed in modules, needed
     assert "unittest" not in modules and "email" not in modules
-    with zipfile.ZipFile(zip_path) as z:
-        assert all(i.compress_type == zipfile.ZIP_DEFLATED for i in z.infolist() if not i.is_dir())
-        shipped = {n: z.read(n) for n in z.namelist() if n.startswith("calculator/") and not n.endswith("/")}
-    current = {p.relative_to(REPO).as_posix(): p.read_bytes()
-               for p in (REPO / "calculator").rglob("*") if p.suffix in (".py", ".toml") and "__pycache__" not in p.parts}
-    assert {n: b for n, b in shipped.items() if not n.endswith(PREBUILT_RULES)} == current
+    with read_zip(zip_path) as z:
+        # stored members: the one gzip stream over them is the compression
+        assert all(i.compress_type == zipfile.ZIP_STORED for i in z.infolist())
+        names = [n for n in z.namelist() if not n.endswith("/")]
+        shipped = {n: z.read(n) for n in names if n.startswith("calculator/")}
+        stdlib_code = {n: z.read(n) for n in names if not n.startswith("calculator/")}
+    # the package: every module as bytecode, and of its data only the rules parsed
+    # (what the browser reads; the TOML they are made from is not)
+    current = sorted(p.relative_to(REPO).as_posix() + "c" for p in (REPO / "calculator").rglob("*.py")
+                     if "__pycache__" not in p.parts)
+    assert sorted(n for n in shipped if n.endswith(".pyc")) == current
+    assert sorted(n for n in shipped if not n.endswith(".pyc")) == [f"calculator/data/{PREBUILT_RULES}"]
     # the rules as the package parses them from these files now (Catalogue has no __eq__: compare pickles)
     shipped_rules = pickle.loads(shipped[f"calculator/data/{PREBUILT_RULES}"])
     assert pickle.dumps(shipped_rules, protocol=5) == pickle.dumps(load_rules(), protocol=5)
+    # the standard library: bytecode only, one .pyc per traced module
+    assert all(n.endswith(".pyc") for n in stdlib_code), [n for n in stdlib_code if not n.endswith(".pyc")]
+    assert len(stdlib_code) == len(modules)
 
 
-def test_the_stdlib_sources_lose_comments_and_docstring_texts_and_keep_their_lines(pyodide_bundle: Path):
+def test_the_bytecode_is_one_runtime_s_without_docstrings(pyodide_bundle: Path):
     m = manifest(pyodide_bundle)
-    with zipfile.ZipFile(pyodide_bundle / m["stdlib"]) as z, zipfile.ZipFile(NPM_PYODIDE / "python_stdlib.zip") as stock:
-        pairs = {n: (z.read(n).decode(), stock.read(n).decode()) for n in z.namelist()
-                 if n.endswith(".py") and not n.startswith("calculator/")}
-    assert len(pairs) == len(m["stdlib_modules"])
-    for name, (ours, theirs) in pairs.items():
-        assert ours.count("\n") == theirs.count("\n"), name  # tracebacks name the same lines
-    shrunk = sum(len(o) for o, _ in pairs.values()) / sum(len(t) for _, t in pairs.values())
-    assert shrunk < 0.75, shrunk
-    ours, theirs = pairs["dataclasses.py"]
+    with read_zip(pyodide_bundle / m["stdlib"]) as z, zipfile.ZipFile(NPM_PYODIDE / "python_stdlib.zip") as stock:
+        code = {n: z.read(n) for n in z.namelist() if n.endswith(".pyc")}
+        source = stock.read("dataclasses.py").decode()
+    # one Python made them all (the magic number of its bytecode), as an unchecked
+    # timestamp .pyc (flags, date and size 0: no source beside it to compare with)
+    assert len({c[:4] for c in code.values()}) == 1
+    assert {c[4:16] for c in code.values()} == {bytes(12)}
     doc = "Add dunder methods based on the fields defined in the class."
-    assert doc in theirs and doc not in ours and "def dataclass(" in ours  # a docstring's text, not its code
-    assert [n for n, (o, _) in pairs.items() if comment_lines(o)] == []
-    assert comment_lines(theirs)
+    assert doc in source and doc.encode() not in code["dataclasses.pyc"]  # compiled with -OO
+    assert b"_process_class" in code["dataclasses.pyc"]  # the code is there
 
 
 def test_bundle_is_idempotent(pyodide_bundle: Path, tmp_path: Path):
@@ -111,7 +108,7 @@ def test_bundle_is_idempotent(pyodide_bundle: Path, tmp_path: Path):
     # the zip is reproducible (sorted entries, fixed dates): same content, same name
     assert manifest(bundle) == before
     assert (bundle / "stale-file-of-mine.txt").is_file()
-    assert len(list(bundle.glob("stdlib-*.zip"))) == 1 and len(list(bundle.glob("runtime-*"))) == 1
+    assert len(list(bundle.glob("stdlib-*.zip.gz"))) == 1 and len(list(bundle.glob("runtime-*"))) == 1
 
 
 def test_the_bench_answers_every_request_n_times_and_reports_the_figures_bench_calculator_prints(pyodide_run):

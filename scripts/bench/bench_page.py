@@ -12,8 +12,11 @@ site/_headers, gzip as a static host does), one run prints:
    what they fetch) until the page is quiet (and, on a calculator page, its
    engine has answered), each with its size raw, gzip (level 6, what hosts
    compress with on the fly) and brotli (quality 11, node's zlib: python has no
-   brotli module here). A zip is counted as is in the gzip and brotli columns
-   too: hosts do not compress application/zip (it is deflated already).
+   brotli module here). A zip or gzip file is counted as is in the gzip and
+   brotli columns too: hosts do not compress them (they are compressed already).
+   The files a calculator page fetches once its engine has answered (the
+   theme's search index, which waits for it: docs/overrides/main.html) are
+   counted apart.
 2. Time from navigation to the first engine answer (the performance mark
    "calculator:ready" that ui.mjs sets when the engine's first answer is on
    the page), over two bare pages that boot the STOCK runtime
@@ -150,7 +153,7 @@ def sizes(paths: list[Path]) -> dict[Path, dict]:
     out = {}
     for p in paths:
         s = dict(cache[digests[p]])
-        if p.suffix in (".zip", ".whl"):  # not compressed by hosts
+        if p.suffix in (".zip", ".whl", ".gz"):  # not compressed by hosts
             s["gzip"] = s["brotli"] = s["raw"]
         out[p] = s
     return out
@@ -197,8 +200,10 @@ def throttle(ctx, page) -> None:
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": MOBILE["cpu_slowdown"]})
 
 
-def load(p, url: str, mark: str | None, record=None, throttled: bool = False) -> float | None:
-    """A cold load in a new browser: ms from navigation to `mark`."""
+def load(p, url: str, mark: str | None, record=None, throttled: bool = False, before=None) -> float | None:
+    """A cold load in a new browser: ms from navigation to `mark`. With `record`, the
+    URLs of the requests that finished, until the page is quiet; `before` then gets
+    how many of them had finished when `mark` was seen."""
     browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
     try:
         ctx = browser.new_context(viewport={"width": 412, "height": 900})
@@ -209,6 +214,8 @@ def load(p, url: str, mark: str | None, record=None, throttled: bool = False) ->
             throttle(ctx, page)
         page.goto(url, timeout=0 if throttled else 30000)
         ms = wait_mark(page, mark) if mark else None
+        if before is not None:
+            before.append(len(record))
         if record is not None:
             page.wait_for_load_state("networkidle")
             page.wait_for_timeout(500)
@@ -218,15 +225,23 @@ def load(p, url: str, mark: str | None, record=None, throttled: bool = False) ->
 
 
 def wire(p, base: str) -> dict:
+    """Per page: the files fetched until its engine's first answer ("files", the
+    totals), and those fetched afterwards until it is quiet ("after")."""
     out = {}
     for name, path in PAGES.items():
         urls: list[str] = []
-        load(p, base + path, READY if name != "content page" else None, record=urls)
-        files = sorted({f for f in (file_of(u, base) for u in urls) if f})
-        s = sizes(files)
-        rows = [{"file": f.relative_to(SITE).as_posix(), **s[f]} for f in files]
-        out[name] = {"path": path, "files": rows, "requests": len(urls),
-                     **{k: sum(r[k] for r in rows) for k in ("raw", "gzip", "brotli")}}
+        before: list[int] = []
+        calc = name != "content page"
+        load(p, base + path, READY if calc else None, record=urls, before=before if calc else None)
+        split = before[0] if calc else len(urls)
+        rows = {}
+        for part, part_urls in (("files", urls[:split]), ("after", urls[split:])):
+            files = sorted({f for f in (file_of(u, base) for u in part_urls) if f})
+            s = sizes(files)
+            rows[part] = [{"file": f.relative_to(SITE).as_posix(), **s[f]} for f in files]
+        out[name] = {"path": path, **rows, "requests": split,
+                     **{k: sum(r[k] for r in rows["files"]) for k in ("raw", "gzip", "brotli")},
+                     "after_gzip": sum(r["gzip"] for r in rows["after"])}
     return out
 
 
@@ -306,10 +321,13 @@ def mb(n: int) -> str:
 
 
 def report(out: dict) -> str:
-    lines = ["bytes on the wire (raw / gzip 6 / brotli 11; zip files as they are):"]
+    lines = ["bytes on the wire (raw / gzip 6 / brotli 11; zip and gzip files as they are), "
+             "until the engine's first answer (a content page: until quiet):"]
     for name, w in out["wire"].items():
         lines.append(f"  {name} ({w['path']}): {len(w['files'])} files, {w['requests']} requests: "
-                     f"{mb(w['raw'])} / {mb(w['gzip'])} / {mb(w['brotli'])}")
+                     f"{mb(w['raw'])} / {mb(w['gzip'])} / {mb(w['brotli'])}"
+                     + (f"; then, once answered: {len(w['after'])} files, {mb(w['after_gzip'])} gzip "
+                        f"({', '.join(r['file'].split('/')[-1] for r in w['after'])})" if w["after"] else ""))
         big = sorted(w["files"], key=lambda r: -r["gzip"])[:8 if name != "content page" else 3]
         for r in big:
             lines.append(f"      {r['raw']:>9} {r['gzip']:>9} {r['brotli']:>9}  {r['file']}")

@@ -21,13 +21,21 @@
 // for calculator.present.ask_json]} -> the object of the same keys with the
 // answers, plus "failed_imports" (the modules an import looked for and no
 // finder found: a module missing from the zip shows here) and, with --trace,
-// "modules": every module of sys.modules loaded from a zip, with its file there.
+// "modules": every module of sys.modules loaded from a zip, with its file there,
+// "read": the files the workload read from the --source zip (the package's data
+// it really uses), and "bytecode": for each of those modules' files and each .py
+// of the --source zip, the .pyc this runtime's Python makes of it (base64;
+// scripts/publish/stdlib_trace.py ships them instead of the sources).
+// A stdlib file that is gzip-compressed (the served stdlib-<hash>.zip.gz) is
+// decompressed first, as engine-worker.mjs does in the browser.
 // With --bench N: each request is answered N times and stdout gets
 //   {"boot_ms", "ready_ms", "per_answer_ms_mean", "per_answer_ms_p95", "answers"}.
 // Diagnostics go to stderr; the exit code is 1 on any failure.
 
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { gunzipSync } from "node:zlib";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -100,9 +108,17 @@ function writeAndExit(text) {
   process.stdout.write(text + "\n", () => process.exit(0));
 }
 
-// Records the imports no finder could satisfy (appended last to sys.meta_path).
+// Records the imports no finder could satisfy (appended last to sys.meta_path),
+// and the members read from a zip (importlib.resources reads a zipped
+// package's data through zipfile).
 const WATCH_IMPORTS = `
-import sys
+import sys, zipfile
+_read = set()
+_zip_open = zipfile.ZipFile.open
+def _open(self, name, *args, **kwargs):
+    _read.add((str(self.filename), name.filename if isinstance(name, zipfile.ZipInfo) else name))
+    return _zip_open(self, name, *args, **kwargs)
+zipfile.ZipFile.open = _open
 class _Missing:
     seen = []
     @classmethod
@@ -127,7 +143,38 @@ def _trace():
             if origin.startswith(z + "/"):
                 out[name] = {"file": origin[len(z) + 1:], "zip": z}
     return json.dumps(out)
+
+def _read_from(zip_path):
+    return json.dumps(sorted(n for z, n in _read if z == zip_path))
+
+# Bytecode as the browser's zip holds it: compiled by this runtime's Python with
+# -OO (no docstrings, no asserts) and without line tables (a third of the bytes;
+# a traceback then names the file and function, not the line), behind the
+# header of an unchecked timestamp .pyc (zipimport checks it only against a
+# source beside it, and there is none).
+import base64, importlib.util, marshal
+def _strip(code):
+    consts = tuple(_strip(c) if isinstance(c, type(code)) else c for c in code.co_consts)
+    return code.replace(co_consts=consts, co_linetable=b"")
+def _bytecode(pairs):
+    out = {}
+    for zip_path, name in pairs:
+        code = compile(zipfile.ZipFile(zip_path).read(name), name, "exec", optimize=2, dont_inherit=True)
+        pyc = importlib.util.MAGIC_NUMBER + bytes(12) + marshal.dumps(_strip(code))
+        out[name + "c"] = base64.b64encode(pyc).decode("ascii")
+    return json.dumps(out)
 `;
+
+// A gzip-compressed stdlib zip, decompressed into a temporary file.
+function plainZip(file) {
+  const bytes = readFileSync(file);
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return file;
+  const dir = mkdtempSync(path.join(os.tmpdir(), "pyodide-run-"));
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  const out = path.join(dir, path.basename(file).replace(/\.gz$/, ""));
+  writeFileSync(out, gunzipSync(bytes));
+  return out;
+}
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
@@ -162,7 +209,7 @@ async function main() {
   const toStderr = (msg) => process.stderr.write(msg + "\n");
   const pyodide = await loadPyodide({
     indexURL,
-    stdLibURL: stdlib,
+    stdLibURL: plainZip(stdlib),
     lockFileContents: lock,
     packageBaseUrl: indexURL,
     env: { PYTHONDONTWRITEBYTECODE: "1" },
@@ -170,10 +217,10 @@ async function main() {
     stderr: toStderr,
   });
   pyodide.runPython(WATCH_IMPORTS);
+  const inFs = opts.source ? "/home/pyodide/source/" + path.basename(opts.source) : null;
   if (opts.source) {
     // a zip, as the package is served: read through zipimport and zipfile
     pyodide.mountNodeFS("/home/pyodide/source", path.dirname(opts.source));
-    const inFs = "/home/pyodide/source/" + path.basename(opts.source);
     pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(inFs)})`);
   }
   const t1 = performance.now();
@@ -227,6 +274,14 @@ async function main() {
   if (opts.trace) {
     pyodide.runPython(TRACE);
     out.modules = JSON.parse(pyodide.runPython("_trace()"));
+    const files = Object.values(out.modules).map((m) => [m.zip, m.file]).filter(([, f]) => f.endsWith(".py"));
+    if (inFs) {
+      out.read = JSON.parse(pyodide.runPython(`_read_from(${JSON.stringify(inFs)})`));
+      const packaged = pyodide.runPython(`import zipfile, json; json.dumps(zipfile.ZipFile(${JSON.stringify(inFs)}).namelist())`);
+      for (const f of JSON.parse(packaged)) if (f.endsWith(".py")) files.push([inFs, f]);
+    }
+    const unique = [...new Map(files.map((p) => [p[1], p])).values()];
+    out.bytecode = JSON.parse(pyodide.runPython(`_bytecode(${JSON.stringify(unique)})`));
   }
   writeAndExit(JSON.stringify(out));
 }

@@ -9,13 +9,15 @@ OUTDIR (default: build/pyodide/) is what the site serves at /assets/pyodide/:
 
     engine.json                  what the engine loads (short cache: the one
                                  name that stays): {"runtime": "runtime-<hash>/",
-                                 "stdlib": "stdlib-<hash>.zip", "lock": {...}}
+                                 "stdlib": "stdlib-<hash>.zip.gz", "lock": {...}}
     runtime-<hash>/pyodide.mjs, pyodide.asm.mjs, pyodide.asm.wasm
                                  the npm package's runtime, unchanged
-    stdlib-<hash>.zip            the standard library the calculator runs plus
-                                 the calculator package and its data (and its
-                                 rules pre-parsed), passed as loadPyodide's
-                                 stdLibURL (scripts/publish/stdlib_trace.py)
+    stdlib-<hash>.zip.gz         the standard library the calculator runs plus
+                                 the calculator package, as bytecode, and its
+                                 rules pre-parsed: a zip of stored members,
+                                 gzip-compressed as one stream; passed as
+                                 loadPyodide's stdLibURL, decompressed by
+                                 engine-worker.mjs (scripts/publish/stdlib_trace.py)
 
 <hash> is the first 16 hex digits of the sha256 of the content, so every file
 but engine.json can be cached for good (scripts/publish/security.py). No wheel
@@ -119,18 +121,19 @@ def bundle(outdir: Path, project: Path, node_modules: Path) -> dict:
     for name in RUNTIME_FILES:
         shutil.copy2(npm_pkg / name, runtime / name)
 
-    staging = outdir / "stdlib-staging.zip"
+    staging = outdir / "stdlib-staging.zip.gz"
     try:
         info = build_stdlib_zip(npm_pkg, npm_pkg / STOCK_STDLIB, staging, project)
     except StdlibError as e:
         staging.unlink(missing_ok=True)
         raise BundleError(f"the calculator's standard library: {e}") from None
-    stdlib = outdir / f"stdlib-{sha256_of(staging)[:16]}.zip"
+    stdlib = outdir / f"stdlib-{sha256_of(staging)[:16]}.zip.gz"
     staging.rename(stdlib)
 
     lock = json.loads((npm_pkg / LOCK_NAME).read_text())
     manifest = {"pyodide": version, "runtime": runtime.name + "/", "stdlib": stdlib.name,
-                "lock": {"info": lock["info"], "packages": {}}, "stdlib_modules": info["modules"]}
+                "lock": {"info": lock["info"], "packages": {}}, "stdlib_modules": info["modules"],
+                "package_digest": info["package_digest"]}
     (outdir / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
 
     total = 0
@@ -144,7 +147,7 @@ def bundle(outdir: Path, project: Path, node_modules: Path) -> dict:
         print(f"  {size:>10}  {human(size):>9}  {rel}")
     print(f"  {total:>10}  {human(total):>9}  total")
     print(f"{stdlib.name}: {len(info['modules'])} standard library modules (traced: "
-          + ", ".join(f"{n} {k}" for k, n in info["workload"].items()) + f"), {info['package_files']} package files")
+          + ", ".join(f"{n} {k}" for k, n in info["workload"].items()) + f"), {info['package_files']} package files (data: {', '.join(info['data_files'])})")
     if foreign:
         print(f"note: left untouched in {outdir}: {', '.join(foreign)}")
     return {"outdir": str(outdir), "total_bytes": total, "manifest": manifest}

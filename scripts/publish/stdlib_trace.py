@@ -21,15 +21,17 @@ import in the real runtime.
    sys.modules loaded from the stdlib zip (lazy imports included, such as
    importlib.resources' adapters or the cp437 codec zipfile needs to read the
    package's own zip, since the paths really ran) is kept.
-3. The zip: those modules' sources, the whole package (modules and data
-   files) and the pickle, deflated. Sources, not .pyc: compiled code deflates
-   to about twice the bytes, more than a phone's line saves in compile time.
-   The standard library's sources lose their comments and the text of their
-   docstrings (strip_source: each docstring becomes a string of as many line
-   breaks, so every line number stays): about 40 % of the zip's bytes that no
-   code reads (the stdlib works with no docstrings at all, under python -OO).
-   The package's own sources stay as they are: they cite their paragraphs.
-4. Check: the same runtime boots from the trimmed zip ALONE and runs the same
+3. The zip: those modules and the package's modules as bytecode (.pyc made
+   by the same runtime's Python, the trace's "bytecode": -OO, no line tables),
+   the package data files the workload read (the trace's "read": the rules
+   pickle; the TOML it was made from is not read in the browser) and nothing
+   else, stored, then gzip-compressed as one stream (stdlib-<hash>.zip.gz:
+   engine-worker.mjs decompresses it). Bytecode, not sources: compiling the
+   sources took about two thirds of the runtime's boot in the browser, on every
+   visit (scripts/bench/bench_page.py). One gzip stream over stored members,
+   not a deflated zip: about 7 % smaller, since it shares what the files have
+   in common, and a host serves a zip as it is anyway.
+4. Check: the same runtime boots from that file ALONE and runs the same
    workload; every answer must equal CPython's, and an import no finder could
    satisfy in the trimmed zip but could with the full one is named in the
    error (StdlibError), so a missing module stops the build.
@@ -37,14 +39,16 @@ import in the real runtime.
 
 from __future__ import annotations
 
+import base64
 import datetime
+import gzip
+import hashlib
 import io
 import json
 import pickle
 import shutil
 import subprocess
 import tempfile
-import tokenize
 import zipfile
 from pathlib import Path
 
@@ -106,6 +110,16 @@ def cpython_answers(work: dict) -> dict:
             "ask": [json.loads(present.ask_json(m if isinstance(m, str) else json.dumps(m))) for m in work["ask"]]}
 
 
+def package_digest(project: Path = REPO) -> str:
+    """sha256 of the package's sources and data files (paths and bytes), as they are
+    in `project`: engine.json records the one its zip was built from."""
+    h = hashlib.sha256()
+    for p in sorted((project / PACKAGE).rglob("*")):
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc":
+            h.update(p.relative_to(project).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 def stage_package(dest: Path, project: Path = REPO) -> Path:
     """dest/calculator: the package's .py and data files, plus data/rules.pickle."""
     from calculator.params import load_rules
@@ -128,54 +142,29 @@ def run_node(args: list[str], work: dict, timeout: int = 900) -> dict:
     return json.loads(proc.stdout)
 
 
-def write_zip(out: Path, files: dict[str, bytes]) -> None:
-    """A deflated zip of `files` (path -> bytes), sorted, with fixed dates."""
+def write_zip(out: Path, files: dict[str, bytes], gzipped: bool = False) -> None:
+    """A zip of `files` (path -> bytes), sorted, with fixed dates: deflated, or
+    (gzipped) stored and gzip-compressed as one stream."""
     dirs = sorted({"/".join(p.split("/")[:i]) + "/" for p in files for i in range(1, p.count("/") + 1)})
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+    method = zipfile.ZIP_STORED if gzipped else zipfile.ZIP_DEFLATED
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=method, compresslevel=None if gzipped else 9) as z:
         for d in dirs:
             z.writestr(zipfile.ZipInfo(d, ZIP_DATE), b"")
         for name in sorted(files):
             info = zipfile.ZipInfo(name, ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = method
             info.external_attr = 0o644 << 16
-            z.writestr(info, files[name], compresslevel=9)
+            z.writestr(info, files[name])
+    data = buffer.getvalue()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(gzip.compress(data, 9, mtime=0) if gzipped else data)
 
 
-def strip_source(source: bytes) -> bytes:
-    """`source` without comments and with each docstring (any statement that is only
-    a string) replaced by a string of as many line breaks: the same code on the same
-    lines. A source the tokenizer of this Python cannot read is returned as it is."""
-    try:
-        text = source.decode("utf-8")
-        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
-    except (UnicodeDecodeError, SyntaxError, tokenize.TokenError):
-        return source
-    lines = text.splitlines(keepends=True)
-    offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line))
-    at = lambda pos: offsets[pos[0] - 1] + pos[1]  # noqa: E731 - (row, col) -> index in text
-    edits, previous = [], None
-    for k, tok in enumerate(tokens):
-        if tok.type == tokenize.COMMENT:
-            if not (tok.start[0] <= 2 and "coding" in tok.string):  # an encoding declaration stays
-                edits.append((at(tok.start), at(tok.end), ""))
-            continue
-        if tok.type == tokenize.STRING and previous in (None, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT):
-            end = k
-            while tokens[end].type == tokenize.STRING:
-                end += 1
-            if tokens[end].type in (tokenize.NEWLINE, tokenize.ENDMARKER):
-                start, stop = at(tok.start), at(tokens[end - 1].end)
-                breaks = text.count("\n", start, stop)
-                edits.append((start, stop, '"""' + "\n" * breaks + '"""' if breaks else '""'))
-        if tok.type not in (tokenize.NL, tokenize.COMMENT):
-            previous = tok.type
-    for start, stop, new in sorted(edits, reverse=True):
-        if stop <= len(text):
-            text = text[:start] + new + text[stop:]
-    return text.encode("utf-8")
+def read_zip(path: Path) -> zipfile.ZipFile:
+    """A zip written by write_zip, gzipped or not."""
+    data = path.read_bytes()
+    return zipfile.ZipFile(io.BytesIO(gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data))
 
 
 def build_stdlib_zip(runtime: Path, stock_zip: Path, out: Path, project: Path = REPO) -> dict:
@@ -190,11 +179,18 @@ def build_stdlib_zip(runtime: Path, stock_zip: Path, out: Path, project: Path = 
                           work)
     modules = traced["modules"]
     stdlib = sorted(m for m, e in modules.items() if not e["file"].startswith(PACKAGE + "/"))
+    bytecode = {name: base64.b64decode(b) for name, b in traced["bytecode"].items()}
+    code = {}
     with zipfile.ZipFile(stock_zip) as z:
-        chosen = {modules[m]["file"]: strip_source(z.read(modules[m]["file"])) for m in stdlib}
-    write_zip(out, {**chosen, **files})
+        for m in stdlib:
+            f = modules[m]["file"]
+            code[f + "c" if f.endswith(".py") else f] = bytecode[f + "c"] if f.endswith(".py") else z.read(f)
+    package = {n: b for n, b in bytecode.items() if n.startswith(PACKAGE + "/")}
+    data = {n: files[n] for n in traced["read"]}
+    write_zip(out, {**code, **package, **data}, gzipped=True)
     check_zip(runtime, out, work, set(traced["failed_imports"]), traced)
-    return {"modules": stdlib, "package_files": len(files),
+    return {"modules": stdlib, "package_files": len(package) + len(data), "data_files": sorted(data),
+            "package_digest": package_digest(project),
             "workload": {k: len(v) for k, v in work.items()}}
 
 
@@ -223,8 +219,8 @@ def check_zip(runtime: Path, zip_path: Path, work: dict, baseline: set[str], tra
 
 def zip_modules(zip_path: Path) -> list[str]:
     """The stdlib modules of a zip written by build_stdlib_zip (names, sorted)."""
-    with zipfile.ZipFile(zip_path) as z:
-        names = [n[:-3] for n in z.namelist() if n.endswith(".py") and not n.startswith(PACKAGE + "/")]
+    with read_zip(zip_path) as z:
+        names = [n[:-4] for n in z.namelist() if n.endswith(".pyc") and not n.startswith(PACKAGE + "/")]
     return sorted(n[:-len("/__init__")].replace("/", ".") if n.endswith("/__init__") else n.replace("/", ".")
                   for n in names)
 

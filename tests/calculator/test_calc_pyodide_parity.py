@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import json
 import shutil
-import zipfile
 
 import pytest
 
-from scripts.publish.stdlib_trace import StdlibError, check_zip, cpython_answers, run_node, workload, write_zip
+from scripts.publish.stdlib_trace import StdlibError, check_zip, cpython_answers, read_zip, run_node, workload, write_zip
 
 
 def test_every_scenario_answers_from_the_trimmed_zip_as_in_cpython(pyodide_bundle):
@@ -39,12 +38,12 @@ def test_a_module_missing_from_the_zip_is_named(pyodide_bundle, tmp_path):
     zip_path = pyodide_bundle / manifest["stdlib"]
     work = {"answer": [{"question": "networks", "date": "2023-10-01", "age": 16}], "text": [], "ask": []}
     baseline = set(run_node(["--bundle", str(pyodide_bundle)], work)["failed_imports"])
-    with zipfile.ZipFile(zip_path) as z:
+    with read_zip(zip_path) as z:
         files = {n: z.read(n) for n in z.namelist() if not n.endswith("/")}
     # the codec zipfile needs to read the package's data from the zip: a lazy import
-    del files["encodings/cp437.py"]
-    damaged = tmp_path / "damaged.zip"
-    write_zip(damaged, files)
+    del files["encodings/cp437.pyc"]
+    damaged = tmp_path / "damaged.zip.gz"
+    write_zip(damaged, files, gzipped=True)
     with pytest.raises(StdlibError, match=r"encodings\.cp437"):
         check_zip(runtime, damaged, work, baseline)
 

@@ -70,6 +70,9 @@ def open_calculator(page, url: str, console: list[str]) -> None:
     if page.evaluate(f"() => performance.getEntriesByName({FAILED!r}).length"):
         notice = page.locator("#calc-failed").inner_text()
         pytest.fail(f"{url}: {FAILED}: {notice.strip()}\nconsole:\n" + "\n".join(console[-40:]))
+    # what the first answer lets start (the theme's search index and its worker's scripts)
+    # finishes before the next page: a navigation would abort it
+    page.wait_for_load_state("networkidle")
 
 
 def watch_console(page) -> list[str]:
@@ -154,3 +157,41 @@ def test_engine_loads_under_a_sub_path(browser, subpath_url):
     assert not errors, f"failed requests under the sub-path: {sorted(set(errors))}"
     engine_files = {u for u in requests if u.startswith(subpath_url + RUNTIME.lstrip("/")) and not u.endswith("engine.json")}
     assert engine_files, f"the worker's requests for the runtime were not seen: {sorted(set(requests))}"
+
+
+SEARCH_INDEX = "**/search/search_index.json"
+STDLIB = "**/assets/pyodide/stdlib-*"
+
+
+def test_the_search_index_waits_for_the_engine_unless_the_reader_searches(browser, base_url):
+    """On a page holding the calculator, the theme's search index (fetched at once on
+    other pages, then built by its worker) is not fetched while the engine loads
+    (docs/overrides/main.html); it is as soon as the reader turns to the search, and
+    after the engine's first answer otherwise. The engine is held back by holding its
+    zip's response."""
+    for reader_searches in (True, False):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        held = []
+        context.route(STDLIB, lambda route: held.append(route))
+        index_requests = []
+        context.on("request", lambda r: r.url.endswith("/search/search_index.json") and index_requests.append(r.url))
+        try:
+            page = context.new_page()
+            page.goto(base_url + "calculator/")
+            page.wait_for_function("() => document.documentElement.classList.contains('js')")  # the theme's bundle ran
+            page.wait_for_timeout(1500)
+            assert held, "the engine did not ask for its zip"
+            assert index_requests == [], "the search index was fetched while the engine loads"
+            if reader_searches:
+                page.locator(".md-search__input").focus()
+                page.keyboard.type("pseudocode")
+                page.wait_for_selector(".md-search-result__item", timeout=20000)
+                assert len(index_requests) == 1
+                assert not page.evaluate(f"() => performance.getEntriesByName({READY!r}).length")
+            for route in held:
+                route.continue_()
+            page.wait_for_function(f"() => performance.getEntriesByName({READY!r}).length", timeout=BOOT_TIMEOUT_MS)
+            page.wait_for_load_state("networkidle")
+            assert len(index_requests) == 1, index_requests
+        finally:
+            context.close()

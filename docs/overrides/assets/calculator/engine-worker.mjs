@@ -5,10 +5,17 @@
 // site itself: the runtime from indexURL, and from stdLibURL one zip, the
 // standard library the calculator runs together with the calculator package
 // (scripts/publish/pyodide_bundle.py); the lock (no package) comes inline.
+// That zip is served gzip-compressed (stdlib-<hash>.zip.gz, one stream over
+// stored members: scripts/publish/stdlib_trace.py); Pyodide fetches
+// stdLibURL itself, so while it loads, the worker's fetch of that one URL
+// returns the decompressed zip (gunzipped below).
 //
 // Protocol (messages to the worker, and what it posts back):
-//   {type: "init", indexURL, stdLibURL, lock}  absolute URLs, computed by the
-//                                          page from engine.json, and its lock
+//   {type: "init", bundleURL}             the absolute URL of the runtime's
+//                                          folder (<root>/assets/pyodide/): the
+//                                          worker reads its engine.json (the
+//                                          runtime folder, the zip, the lock)
+//                                          itself, so nothing waits for the page
 //     -> {type: "ready", ms, boot_ms}       ms: init to calculator importable;
 //                                          boot_ms: loadPyodide()
 //     -> {type: "failed", reason}           loading failed; nothing will work
@@ -34,14 +41,16 @@ function absolute(url, what) {
   return url;
 }
 
-async function load({ indexURL, stdLibURL, lock }) {
+async function load({ bundleURL }) {
   const t0 = performance.now();
-  indexURL = absolute(indexURL, "indexURL");
-  if (!indexURL.endsWith("/")) indexURL += "/";
-  stdLibURL = absolute(stdLibURL, "stdLibURL");
+  bundleURL = absolute(bundleURL, "bundleURL");
+  if (!bundleURL.endsWith("/")) bundleURL += "/";
   checkWasm();
+  const { indexURL, stdLibURL, lock } = await readManifest(bundleURL);
+  if (typeof DecompressionStream !== "function") throw new Error("this browser has no DecompressionStream");
   const { loadPyodide } = await import(indexURL + "pyodide.mjs");
   const watcher = watchFatalLogs();
+  const restoreFetch = gunzipped(stdLibURL);
   let pyodide;
   try {
     pyodide = await Promise.race([
@@ -57,6 +66,7 @@ async function load({ indexURL, stdLibURL, lock }) {
     ]);
   } finally {
     watcher.stop();
+    restoreFetch();
   }
   const t1 = performance.now();
   let present;
@@ -73,6 +83,25 @@ async function load({ indexURL, stdLibURL, lock }) {
   const t2 = performance.now();
   self.postMessage({ type: "ready", ms: t2 - t0, boot_ms: t1 - t0 });
   return askJson;
+}
+
+// engine.json (scripts/publish/pyodide_bundle.py), the one file of the
+// bundle not named by its content: the runtime folder and the zip it names
+// resolve against the bundle's URL.
+async function readManifest(bundleURL) {
+  let manifest;
+  try {
+    const response = await fetch(new URL("engine.json", bundleURL));
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    manifest = await response.json();
+  } catch (e) {
+    throw new Error(`cannot read the runtime's engine.json: ${reasonOf(e)}`);
+  }
+  return {
+    indexURL: new URL(manifest.runtime, bundleURL).href,
+    stdLibURL: new URL(manifest.stdlib, bundleURL).href,
+    lock: manifest.lock,
+  };
 }
 
 // WebAssembly missing (an old browser) or forbidden (a Content Security Policy
@@ -122,6 +151,28 @@ function watchFatalLogs() {
       console.error = original.error;
     },
   };
+}
+
+// While Pyodide loads: the worker's fetch of `url` answers with the body
+// gunzipped (unless the host already decoded it: a zip starts with "PK").
+// A failure here is logged by Pyodide ("Error occurred while installing the
+// standard library"), which watchFatalLogs turns into the load's failure.
+function gunzipped(url) {
+  const original = self.fetch;
+  self.fetch = function (input, init) {
+    const response = original.call(this, input, init);
+    const href = input instanceof Request ? input.url : String(input);
+    return href === url ? response.then(gunzip) : response;
+  };
+  return () => { self.fetch = original; };
+}
+
+async function gunzip(response) {
+  if (!response.ok) return response;
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return new Response(bytes);
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Response(await new Response(stream).arrayBuffer());
 }
 
 // loadPyodide() never settles when the wasm is not served as application/wasm

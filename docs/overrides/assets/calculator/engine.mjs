@@ -20,15 +20,20 @@
 // It is fetched here while the browser starts the worker, and the worker gets
 // absolute URLs (Pyodide resolves relative ones against the worker).
 
-export function startEngine(baseUrl, { timeoutMs = 120000 } = {}) {
+// One engine per site root and page: a second call (the page's module and a
+// later one) gets the engine the first started.
+const started = new Map();
+
+export function startEngine(baseUrl, options = {}) {
   const root = baseUrl == null
     ? new URL("../../", import.meta.url)
     : new URL(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/", document.baseURI);
+  if (!started.has(root.href)) started.set(root.href, start(root, options));
+  return started.get(root.href);
+}
+
+function start(root, { timeoutMs = 120000 } = {}) {
   const bundleURL = new URL("assets/pyodide/", root);
-  const manifest = fetch(new URL("engine.json", bundleURL)).then((response) => {
-    if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status}`);
-    return response.json();
-  });
   const workerURL = new URL("assets/calculator/engine-worker.mjs", root);
 
   const pending = new Map();
@@ -77,15 +82,8 @@ export function startEngine(baseUrl, { timeoutMs = 120000 } = {}) {
     fail("worker", event.message || `cannot start ${workerURL.href}`);
   };
 
-  manifest.then(
-    ({ runtime, stdlib, lock }) => worker.postMessage({
-      type: "init",
-      indexURL: new URL(runtime, bundleURL).href,
-      stdLibURL: new URL(stdlib, bundleURL).href,
-      lock,
-    }),
-    (e) => fail("runtime", `cannot read the runtime's engine.json: ${e && e.message ? e.message : e}`),
-  );
+  // at once: the worker reads the bundle's engine.json itself, the page does nothing more
+  worker.postMessage({ type: "init", bundleURL: bundleURL.href });
 
   // Last resort for a load that hangs (about 13 MB to fetch on a slow line).
   if (timeoutMs > 0) {

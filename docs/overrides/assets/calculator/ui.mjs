@@ -1,8 +1,9 @@
 // The calculator in the page: the form, its answer, its state in the URL.
 //
-// Loaded (as an async module) only by the pages that hold the calculator
-// (templates/calculator_widget.html.j2: the calculator page, the parents'
-// guide, the embed page). It starts the engine first thing, then:
+// Loaded (as an async module, from the head: docs/overrides/main.html,
+// templates/calculator_embed.html.j2) only by the pages that hold the
+// calculator (templates/calculator_widget.html.j2: the calculator page, the
+// parents' guide, the embed page). It starts the engine first thing, then:
 //
 // - enables the form (disabled in the HTML: without JavaScript it cannot work);
 // - restores the inputs from the URL fragment, e.g.
@@ -47,6 +48,11 @@ domReady().then(() => {
 });
 
 // --- small helpers ---------------------------------------------------------------------
+
+// The theme's search index waits for the engine's first answer (docs/overrides/main.html).
+function releaseSearch() {
+  if (typeof window.__calcSearchGo === "function") window.__calcSearchGo();
+}
 
 // The published address of a link of this site, as scripts/publish/postbuild.py gives the
 // built links (data-print-href, shown on paper by site.css): the page's canonical address
@@ -397,6 +403,7 @@ function setup(box, data) {
     box.classList.add("calc--ready");
     statusText.textContent = t.status_ready;
     performance.mark("calculator:ready");
+    releaseSearch();
   }
 
   function onFailure(message) {
@@ -413,6 +420,7 @@ function setup(box, data) {
     const tables = document.getElementById("tables");
     if (tables && tables.tagName === "DETAILS") tables.open = true;
     performance.mark("calculator:failed");
+    releaseSearch();
   }
 
   // ---- start
