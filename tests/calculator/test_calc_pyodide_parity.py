@@ -56,3 +56,50 @@ def test_the_answers_come_from_the_bundles_wasm_runtime(pyodide_run, pyodide_bun
     wasm.write_bytes(wasm.read_bytes()[: wasm.stat().st_size // 2])
     p = pyodide_run([{"question": "networks", "date": "2023-10-01", "age": 16}], bundle=broken, check=False)
     assert p.returncode != 0 and p.stdout.strip() == "", p.stdout[-500:]
+
+
+def browser_messages() -> list:
+    """The workload's messages for the page's engine, which answers form states
+    (calculator.present.ask_json): its own, and each scenario request of the
+    workload as a state whose fields all come as overrides, in both languages."""
+    work = workload()
+    messages = list(work["ask"])
+    for i, r in enumerate(work["answer"]):
+        if isinstance(r, dict) and isinstance(r.get("question"), str):
+            fields = {k: v for k, v in r.items() if k != "question"}
+            messages.append({"question": r["question"], "values": {}, "overrides": fields,
+                             "lang": ("fr", "nl")[i % 2], "lang_root": "https://example.org/sub/", "variant": "page"})
+    return messages
+
+
+ASK_ALL = """async (messages) => {
+  const { startEngine } = await import(new URL("assets/calculator/engine.mjs", document.baseURI + "../").href);
+  const engine = startEngine(new URL("../", document.baseURI).href);  // the page's engine
+  await engine.ready;
+  const out = [];
+  for (const m of messages) {
+    try { out.push(await engine.ask(m)); }
+    catch (e) { out.push({ error: e.message }); }
+  }
+  return out;
+}"""
+
+
+def test_every_scenario_answers_in_chromium_as_in_cpython(new_page, base_url):
+    """The same runtime and zip in the browser, through the page's own engine (its worker,
+    the served stdlib-<hash>.zip.gz): every message answers as CPython's ask_json does."""
+    from calculator import present
+
+    # the page hands the engine objects: the texts of the workload (broken JSON) are node's
+    messages = [m for m in browser_messages() if not isinstance(m, str)]
+    watch = new_page()
+    watch.page.goto(base_url + "calculator/")
+    got = watch.page.evaluate(ASK_ALL, messages)
+    expected = []
+    for m in messages:
+        reply = json.loads(present.ask_json(json.dumps(m)))
+        expected.append({"error": reply["error"]} if "error" in reply else reply)
+    assert len(got) == len(messages) > 1000
+    assert sum("view" in r for r in expected) > 1000
+    differ = [(m, a, b) for m, a, b in zip(messages, expected, got) if a != b]
+    assert not differ, f"{len(differ)} of {len(messages)} answers differ; first: {json.dumps(differ[0])[:1500]}"
