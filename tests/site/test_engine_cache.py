@@ -1,6 +1,8 @@
 """The calculator's engine in the real browser, on the built site: a repeat visit
 fetches none of the runtime's files again (they are named by their content and
-kept for a year, site/_headers), and the engine loads under a sub-path.
+kept for a year, site/_headers); the engine loads under a sub-path, and from a
+host that decodes the .gz zip itself; the theme's search index waits for the
+engine's first answer unless the reader searches (issue 14).
 
 Only the layout of assets/pyodide/ is assumed: engine.json (revalidated on every
 visit) and files named by their content (every other file there), whatever they hold.
@@ -202,3 +204,24 @@ def test_the_search_index_waits_for_the_engine_unless_the_reader_searches(browse
             assert len(index_requests) == 1, index_requests
         finally:
             context.close()
+
+
+def test_the_engine_starts_when_the_host_sends_the_zip_already_decoded(browser, base_url, site):
+    """Some hosts serve a .gz file with Content-Encoding: gzip, so the browser hands the
+    worker the zip itself: the worker then takes it as it is (engine-worker.mjs)."""
+    import gzip
+
+    manifest = json.loads((site / "assets" / "pyodide" / "engine.json").read_text())
+    plain = gzip.decompress((site / "assets" / "pyodide" / manifest["stdlib"]).read_bytes())
+    assert plain[:2] == b"PK"
+    context = browser.new_context()
+    served = []
+    context.route(STDLIB, lambda route: (served.append(route.request.url),
+                                         route.fulfill(status=200, body=plain, content_type="application/zip")))
+    try:
+        page = context.new_page()
+        console = watch_console(page)
+        open_calculator(page, base_url + "calculator/", console)
+        assert served and page.locator("#calc-result").inner_text().strip()
+    finally:
+        context.close()
