@@ -12,7 +12,6 @@ answers from it as in CPython is tests/calculator/test_calc_pyodide_parity.py.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import pickle
 import shutil

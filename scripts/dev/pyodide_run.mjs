@@ -108,17 +108,9 @@ function writeAndExit(text) {
   process.stdout.write(text + "\n", () => process.exit(0));
 }
 
-// Records the imports no finder could satisfy (appended last to sys.meta_path),
-// and the members read from a zip (importlib.resources reads a zipped
-// package's data through zipfile).
+// Records the imports no finder could satisfy (appended last to sys.meta_path).
 const WATCH_IMPORTS = `
-import sys, zipfile
-_read = set()
-_zip_open = zipfile.ZipFile.open
-def _open(self, name, *args, **kwargs):
-    _read.add((str(self.filename), name.filename if isinstance(name, zipfile.ZipInfo) else name))
-    return _zip_open(self, name, *args, **kwargs)
-zipfile.ZipFile.open = _open
+import sys
 class _Missing:
     seen = []
     @classmethod
@@ -126,6 +118,18 @@ class _Missing:
         cls.seen.append(name)
         return None
 sys.meta_path.append(_Missing)
+`;
+
+// With --trace, before the workload: the members read from a zip
+// (importlib.resources reads a zipped package's data through zipfile).
+const WATCH_READS = `
+import zipfile
+_read = set()
+_zip_open = zipfile.ZipFile.open
+def _open(self, name, *args, **kwargs):
+    _read.add((str(self.filename), name.filename if isinstance(name, zipfile.ZipInfo) else name))
+    return _zip_open(self, name, *args, **kwargs)
+zipfile.ZipFile.open = _open
 `;
 
 // After the workload: every module loaded from a zip on sys.path (the stdlib
@@ -157,9 +161,10 @@ def _strip(code):
     consts = tuple(_strip(c) if isinstance(c, type(code)) else c for c in code.co_consts)
     return code.replace(co_consts=consts, co_linetable=b"")
 def _bytecode(pairs):
-    out = {}
+    out, zips = {}, {}
     for zip_path, name in pairs:
-        code = compile(zipfile.ZipFile(zip_path).read(name), name, "exec", optimize=2, dont_inherit=True)
+        z = zips.setdefault(zip_path, zipfile.ZipFile(zip_path))
+        code = compile(z.read(name), name, "exec", optimize=2, dont_inherit=True)
         pyc = importlib.util.MAGIC_NUMBER + bytes(12) + marshal.dumps(_strip(code))
         out[name + "c"] = base64.b64encode(pyc).decode("ascii")
     return json.dumps(out)
@@ -217,6 +222,7 @@ async function main() {
     stderr: toStderr,
   });
   pyodide.runPython(WATCH_IMPORTS);
+  if (opts.trace) pyodide.runPython(WATCH_READS);
   const inFs = opts.source ? "/home/pyodide/source/" + path.basename(opts.source) : null;
   if (opts.source) {
     // a zip, as the package is served: read through zipimport and zipfile
@@ -274,14 +280,15 @@ async function main() {
   if (opts.trace) {
     pyodide.runPython(TRACE);
     out.modules = JSON.parse(pyodide.runPython("_trace()"));
-    const files = Object.values(out.modules).map((m) => [m.zip, m.file]).filter(([, f]) => f.endsWith(".py"));
+    // the traced modules of the stdlib, and every module of the --source zip (used or not)
+    const files = Object.values(out.modules).filter((m) => m.zip !== inFs && m.file.endsWith(".py"))
+      .map((m) => [m.zip, m.file]);
     if (inFs) {
       out.read = JSON.parse(pyodide.runPython(`_read_from(${JSON.stringify(inFs)})`));
       const packaged = pyodide.runPython(`import zipfile, json; json.dumps(zipfile.ZipFile(${JSON.stringify(inFs)}).namelist())`);
       for (const f of JSON.parse(packaged)) if (f.endsWith(".py")) files.push([inFs, f]);
     }
-    const unique = [...new Map(files.map((p) => [p[1], p])).values()];
-    out.bytecode = JSON.parse(pyodide.runPython(`_bytecode(${JSON.stringify(unique)})`));
+    out.bytecode = JSON.parse(pyodide.runPython(`_bytecode(${JSON.stringify(files)})`));
   }
   writeAndExit(JSON.stringify(out));
 }

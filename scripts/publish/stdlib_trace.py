@@ -184,7 +184,10 @@ def build_stdlib_zip(runtime: Path, stock_zip: Path, out: Path, project: Path = 
     with zipfile.ZipFile(stock_zip) as z:
         for m in stdlib:
             f = modules[m]["file"]
-            code[f + "c" if f.endswith(".py") else f] = bytecode[f + "c"] if f.endswith(".py") else z.read(f)
+            if f.endswith(".py"):
+                code[f + "c"] = bytecode[f + "c"]
+            else:  # compiled already in the stock zip: as it is
+                code[f] = z.read(f)
     package = {n: b for n, b in bytecode.items() if n.startswith(PACKAGE + "/")}
     data = {n: files[n] for n in traced["read"]}
     write_zip(out, {**code, **package, **data}, gzipped=True)

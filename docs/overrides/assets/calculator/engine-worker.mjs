@@ -46,8 +46,8 @@ async function load({ bundleURL }) {
   bundleURL = absolute(bundleURL, "bundleURL");
   if (!bundleURL.endsWith("/")) bundleURL += "/";
   checkWasm();
-  const { indexURL, stdLibURL, lock } = await readManifest(bundleURL);
   if (typeof DecompressionStream !== "function") throw new Error("this browser has no DecompressionStream");
+  const { indexURL, stdLibURL, lock } = await readManifest(bundleURL);
   const { loadPyodide } = await import(indexURL + "pyodide.mjs");
   const watcher = watchFatalLogs();
   const restoreFetch = gunzipped(stdLibURL);

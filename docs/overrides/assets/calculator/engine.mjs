@@ -17,8 +17,9 @@
 // <root>/assets/pyodide/: its engine.json (the one file there not named by
 // its content: scripts/publish/pyodide_bundle.py) names the runtime folder and
 // the standard library zip, which holds the calculator, and carries the lock.
-// It is fetched here while the browser starts the worker, and the worker gets
-// absolute URLs (Pyodide resolves relative ones against the worker).
+// The worker gets that folder's absolute URL with its first message, posted at
+// once, and reads engine.json itself: nothing waits for the page's main thread
+// (Pyodide resolves relative URLs against the worker, hence absolute ones).
 
 // One engine per site root and page: a second call (the page's module and a
 // later one) gets the engine the first started.
@@ -85,7 +86,7 @@ function start(root, { timeoutMs = 120000 } = {}) {
   // at once: the worker reads the bundle's engine.json itself, the page does nothing more
   worker.postMessage({ type: "init", bundleURL: bundleURL.href });
 
-  // Last resort for a load that hangs (about 13 MB to fetch on a slow line).
+  // Last resort for a load that hangs (about 5 MB to fetch on a slow line).
   if (timeoutMs > 0) {
     const timer = setTimeout(() => fail("timeout", `not ready after ${timeoutMs / 1000} s`), timeoutMs);
     ready.then(() => clearTimeout(timer), () => clearTimeout(timer));
